@@ -1,0 +1,1 @@
+"""Readers for official data formats from an official URL or a local mirror."""

@@ -1,0 +1,1 @@
+"""ONNX Runtime predictors; numpy + onnxruntime only."""

@@ -1,0 +1,1 @@
+"""Pure functions on drawings: parse, normalise/simplify like Quick, Draw!, rasterise."""

@@ -1,0 +1,1 @@
+"""Models as versioned rows in the database."""

@@ -1,0 +1,1 @@
+"""VHS/PAL degradation simulator and restoration model."""

@@ -1,0 +1,1 @@
+"""Use cases that tie game, db, inference and registry together."""

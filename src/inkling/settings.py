@@ -1,0 +1,56 @@
+"""One settings object, read from ``INKLING_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "dev-only-insecure-secret-change-me"
+DEFAULT_VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Everything configurable about Inkling; each field maps to ``INKLING_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="INKLING_", env_file=".env", extra="ignore")
+
+    # development | production | test; production refuses placeholder secrets
+    environment: Literal["development", "production", "test"] = "development"
+    # SQLAlchemy URL; a SQLite file by default, any postgresql:// URL in production
+    database_url: str = f"sqlite:///{DEFAULT_VAR_DIR / 'inkling.db'}"
+    # local mirror of the official data sets; when unset, data comes from official URLs
+    data_dir: Path | None = None
+    # where downloads from official URLs are cached
+    cache_dir: Path = DEFAULT_VAR_DIR / "cache"
+    # signs session cookies and CSRF tokens; must be set outside development
+    secret_key: str = DEVELOPMENT_SECRET
+    # web server bind address
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # log level of the app and server
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT=production")
+        return self
+
+    @property
+    def database_url_sqlalchemy(self) -> str:
+        """The URL with the psycopg 3 driver named for plain ``postgresql://`` URLs."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
