@@ -37,17 +37,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT=production")
+            raise ValueError(
+                "INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT=production"
+            )
         return self
-
-    @property
-    def database_url_sqlalchemy(self) -> str:
-        """The URL with the psycopg 3 driver named for plain ``postgresql://`` URLs."""
-        url = self.database_url
-        for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url
 
 
 @lru_cache

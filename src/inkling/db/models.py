@@ -1,0 +1,167 @@
+"""The tables: users, words, drawings, games and rounds, registered models, feedback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inkling.db.base import Base, JsonDocument, utcnow
+
+
+class User(Base):
+    """A player; guests have no password and a generated name."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class WordCategory(Base):
+    """A group of words a player can choose from (animals, food, ...)."""
+
+    __tablename__ = "word_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    words: Mapped[list[Word]] = relationship(back_populates="category", order_by="Word.text")
+
+
+class Word(Base):
+    """A word to draw, by its official Quick, Draw! name (e.g. ``The Eiffel Tower``)."""
+
+    __tablename__ = "words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(128), unique=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("word_categories.id", ondelete="RESTRICT"), index=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[WordCategory] = relationship(back_populates="words")
+
+
+class Drawing(Base):
+    """A drawing in Quick, Draw! raw ink, with the word it shows when known."""
+
+    __tablename__ = "drawings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ink: Mapped[list[Any]] = mapped_column(JsonDocument)
+    word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # game | collect | feedback | digit | import
+    source: Mapped[str] = mapped_column(String(16))
+    stroke_count: Mapped[int] = mapped_column(Integer)
+    point_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    word: Mapped[Word | None] = relationship()
+
+
+class Game(Base):
+    """A game of several rounds played by one user (or guest)."""
+
+    __tablename__ = "games"
+    __table_args__ = (CheckConstraint("rounds_total > 0", name="rounds_total_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("word_categories.id", ondelete="SET NULL"))
+    rounds_total: Mapped[int] = mapped_column(Integer)
+    # playing | finished | abandoned
+    status: Mapped[str] = mapped_column(String(16), default="playing")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    rounds: Mapped[list[Round]] = relationship(back_populates="game", order_by="Round.number")
+
+
+class Round(Base):
+    """One word drawn within a game, with what the model made of it."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("game_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("games.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    word_id: Mapped[int] = mapped_column(ForeignKey("words.id", ondelete="RESTRICT"), index=True)
+    drawing_id: Mapped[int | None] = mapped_column(ForeignKey("drawings.id", ondelete="SET NULL"))
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="SET NULL"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    # milliseconds from the round's start
+    first_stroke_ms: Mapped[int | None] = mapped_column(Integer)
+    recognized_ms: Mapped[int | None] = mapped_column(Integer)
+    drawing_ms: Mapped[int | None] = mapped_column(Integer)
+    recognized: Mapped[bool] = mapped_column(Boolean, default=False)
+    # distinct guesses the model made before naming the word
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the model's last ranked guesses: [[word, probability], ...]
+    guesses: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+
+    game: Mapped[Game] = relationship(back_populates="rounds")
+    word: Mapped[Word] = relationship()
+    drawing: Mapped[Drawing | None] = relationship()
+
+
+class RegisteredModel(Base):
+    """A model version: ONNX bytes plus metadata (classes, input contract, metrics, lineage)."""
+
+    __tablename__ = "models"
+    __table_args__ = (
+        UniqueConstraint("name", "version"),
+        Index("ix_models_task_active", "task", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    version: Mapped[int] = mapped_column(Integer)
+    # doodle | digit | restore
+    task: Mapped[str] = mapped_column(String(16))
+    onnx: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonDocument, default=dict)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """A player's confirmation or correction of what a drawing shows: labelled training data."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drawing_id: Mapped[int] = mapped_column(ForeignKey("drawings.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    guessed_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
+    correct_word_id: Mapped[int] = mapped_column(ForeignKey("words.id", ondelete="RESTRICT"), index=True)
+    # true when the player confirmed the model's guess
+    confirmed: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
