@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "dev-only-insecure-secret-change-me"
 DEFAULT_VAR_DIR = Path("var")
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -36,9 +37,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+        if self.environment != "production":
+            return self
+        if self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError(
                 "INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT=production"
+            )
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"INKLING_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"
             )
         return self
 

@@ -1,0 +1,44 @@
+# Inkling — `make run` and `make test` are the whole set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev lint format clean
+
+run: $(BIN)/.installed ## install, migrate the database, load the words, serve on http://$(HOST):$(PORT)
+	$(BIN)/inkling db upgrade
+	$(BIN)/inkling words load
+	$(BIN)/inkling serve --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed-dev ## install test tools and run the whole suite
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m pytest
+
+install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(BIN)/.installed
+
+lint: $(BIN)/.installed-dev ## ruff lint and format check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+"""Liveness and readiness: is the database reachable and migrated?"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+import inkling
+from inkling.db.models import Word
+from inkling.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["health"])
+
+
+class HealthPublic(BaseModel):
+    """What ``GET /api/v1/health`` answers."""
+
+    status: str
+    version: str
+    words: int
+
+
+@router.get("/health", response_model=HealthPublic)
+def health(session: SessionDep) -> HealthPublic:
+    """Report the version and how many words the database holds."""
+    words = session.scalar(select(func.count()).select_from(Word)) or 0
+    return HealthPublic(status="ok", version=inkling.__version__, words=words)
