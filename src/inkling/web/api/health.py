@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 import inkling
-from inkling.db.models import Word
+from inkling.db.repositories.words import WordRepository
 from inkling.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
@@ -24,5 +23,5 @@ class HealthPublic(BaseModel):
 @router.get("/health", response_model=HealthPublic)
 def health(session: SessionDep) -> HealthPublic:
     """Report the version and how many words the database holds."""
-    words = session.scalar(select(func.count()).select_from(Word)) or 0
+    words = WordRepository(session).count_words(enabled_only=True)
     return HealthPublic(status="ok", version=inkling.__version__, words=words)
