@@ -1,0 +1,5 @@
+"""``python -m inkling`` runs the CLI."""
+
+from inkling.cli import main
+
+main()
