@@ -1,0 +1,129 @@
+"""Parse and validate Quick, Draw! ink (``[[xs, ys, ts], ...]`` raw or ``[[xs, ys], ...]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from inkling.ink.model import Ink, InkError, Stroke
+
+MAX_STROKES = 500  # more strokes than any real doodle; bounds the work per request
+MAX_POINTS = 20_000  # total points over all strokes (official raw drawings stay far below)
+MAX_ABS_COORD = 1e6  # |x|, |y| (canvas pixels) and t (ms) beyond this are absurd
+AXES = ("xs", "ys", "ts")
+_BOOLS = frozenset({bool, np.bool_})  # bools are ints to numpy but not coordinates
+
+
+def _describe(value: Any) -> str:
+    """A short repr of ``value`` for error messages."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_sequence(value: Any) -> bool:
+    """True for lists, tuples and 1-D numpy arrays (not strings, not dicts)."""
+    return isinstance(value, list | tuple) or (isinstance(value, np.ndarray) and value.ndim == 1)
+
+
+def _first_non_number(values: Sequence[Any]) -> tuple[int, Any] | None:
+    """Index and value of the first entry that is not a real number (bools are not numbers)."""
+    for index, value in enumerate(values):
+        if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+            return index, value
+    return None
+
+
+def _parse_axis(where: str, name: str, values: Any) -> np.ndarray:
+    """Validate one coordinate array of one stroke and return it as float64."""
+    if not _is_sequence(values):
+        raise InkError(f"{where}: {name} must be a list of numbers, got {type(values).__name__}")
+    if len(values) == 0:
+        raise InkError(f"{where}: {name} is empty")
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError):  # ragged nesting
+        array = np.asarray([], dtype=object)
+    if array.dtype.kind not in "iuf" or (
+        isinstance(values, list | tuple) and not _BOOLS.isdisjoint(map(type, values))
+    ):
+        bad = _first_non_number(values)
+        if bad is not None:
+            index, value = bad
+            raise InkError(f"{where}: {name}[{index}] is not a number ({_describe(value)})")
+        try:  # only huge Python ints are left (object dtype)
+            array = np.asarray(values, dtype=np.float64)
+        except OverflowError:
+            raise InkError(f"{where}: {name} holds a number out of range (|v| > {MAX_ABS_COORD:g})") from None
+    array = array.astype(np.float64, copy=False)
+    if array.ndim != 1:
+        raise InkError(f"{where}: {name} must be a flat list of numbers")
+    finite = np.isfinite(array)
+    if not finite.all():
+        index = int(np.argmin(finite))
+        raise InkError(f"{where}: {name}[{index}] is not finite ({array[index]})")
+    too_big = np.abs(array) > MAX_ABS_COORD
+    if too_big.any():
+        index = int(np.argmax(too_big))
+        value = f"{array[index]:g}"
+        raise InkError(f"{where}: {name}[{index}] = {value} is out of range (|v| > {MAX_ABS_COORD:g})")
+    return array
+
+
+def _check_times(where: str, ts: np.ndarray, strict_times: bool) -> None:
+    """Times must be non-negative and, when ``strict_times``, never decrease within a stroke."""
+    if (ts < 0).any():
+        index = int(np.argmax(ts < 0))
+        raise InkError(f"{where}: ts[{index}] = {ts[index]:g} is negative")
+    if strict_times and ts.size > 1:
+        steps = np.diff(ts)
+        if (steps < 0).any():
+            index = int(np.argmax(steps < 0)) + 1
+            raise InkError(f"{where}: ts decreases at index {index} ({ts[index - 1]:g} -> {ts[index]:g})")
+
+
+def parse_ink(data: Any, *, strict_times: bool = True) -> Ink:
+    """Validate raw or simplified Quick, Draw! ink and return an immutable ``Ink``; else raise ``InkError``.
+
+    ``strict_times=False`` tolerates times that step back within a stroke (a few official raw
+    drawings have such glitches); negative times are always rejected.
+    """
+    if isinstance(data, Ink):
+        return data
+    if not _is_sequence(data):
+        raise InkError(f"ink must be a list of strokes, got {type(data).__name__}")
+    if len(data) == 0:
+        raise InkError("ink has no strokes")
+    if len(data) > MAX_STROKES:
+        raise InkError(f"ink has {len(data)} strokes, more than the limit of {MAX_STROKES}")
+    strokes: list[Stroke] = []
+    arity = None
+    total = 0
+    for number, raw in enumerate(data):
+        where = f"stroke {number}"
+        if not _is_sequence(raw):
+            raise InkError(f"{where}: must be a list [xs, ys] or [xs, ys, ts], got {type(raw).__name__}")
+        if len(raw) not in (2, 3):
+            raise InkError(f"{where}: expected 2 arrays [xs, ys] or 3 arrays [xs, ys, ts], got {len(raw)}")
+        if arity is None:
+            arity = len(raw)
+        elif len(raw) != arity:
+            raise InkError(
+                f"{where}: has {len(raw)} arrays but stroke 0 has {arity}; "
+                "all strokes of a drawing must have the same arity"
+            )
+        lengths = [len(axis) if _is_sequence(axis) else None for axis in raw]
+        if all(length is not None for length in lengths):
+            total += max(lengths)  # type: ignore[type-var]
+            if total > MAX_POINTS:
+                raise InkError(f"ink has more than {MAX_POINTS} points in all (limit reached at {where})")
+        arrays = [_parse_axis(where, AXES[i], axis) for i, axis in enumerate(raw)]
+        for i in range(1, len(arrays)):
+            if len(arrays[i]) != len(arrays[0]):
+                raise InkError(f"{where}: xs has {len(arrays[0])} points but {AXES[i]} has {len(arrays[i])}")
+        if len(arrays) == 3:
+            _check_times(where, arrays[2], strict_times)
+        strokes.append(Stroke(*arrays))
+    return Ink(tuple(strokes))
