@@ -12,7 +12,7 @@ run: $(BIN)/.installed ## install, migrate the database, load the words, serve o
 	$(BIN)/inkling words load
 	$(BIN)/inkling serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed-dev ## install test tools and run the whole suite
+test: $(BIN)/.installed-dev ## install test and training tools (tests train tiny models) and run the whole suite
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
@@ -29,7 +29,7 @@ $(BIN)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(BIN)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[train,dev]"
 	touch $@ $(BIN)/.installed
 
 lint: $(BIN)/.installed-dev ## ruff lint and format check
