@@ -15,34 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from inkling.datasets.fidelity import RAW_SAMPLE, SIMPLIFIED_SAMPLE
+from inkling.datasets.fidelity import mean_pixel_difference as pixel_diff
+from inkling.datasets.fidelity import official_bitmap_pairs as official_pairs
 from inkling.datasets.quickdraw import read_ndjson
 from inkling.ink import Ink, ink_to_bitmap, parse_ink, rasterise, simplify
 
-QUICKDRAW = Path("quickdraw")
-RAW = QUICKDRAW / "quickdraw_raw_sample.ndjson.gz"
-SIMPLIFIED = QUICKDRAW / "quickdraw_simplified_sample.ndjson.gz"
-BITMAPS = QUICKDRAW / "quickdraw_bitmap_6class_first100.npz"
-PER_CLASS = 25  # the first 25 rows of each class are the first 25 simplified drawings of that class
-ROWS_PER_CLASS = 100  # rows per class in the bitmap file
 SUPERSAMPLES = (8, 16, 24, 32)  # factors compared at 28 px
 SIZES = (28, 64, 128)  # bitmap sides timed
 REPEATS = 5  # timing repeats; the best is reported
-
-
-def official_pairs(data_dir: Path) -> tuple[list[dict], np.ndarray]:
-    """The 150 simplified records whose official bitmaps are in the 6-class file, and those bitmaps."""
-    bitmaps = np.load(data_dir / BITMAPS)
-    records = list(read_ndjson(data_dir / SIMPLIFIED))
-    chosen, refs = [], []
-    for index, name in enumerate(bitmaps["class_names"]):
-        chosen += [r for r in records if r["word"] == name][:PER_CLASS]
-        refs.append(bitmaps["x"][index * ROWS_PER_CLASS : index * ROWS_PER_CLASS + PER_CLASS])
-    return chosen, np.concatenate(refs)
-
-
-def pixel_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Mean absolute difference per bitmap, on the 0..255 scale."""
-    return np.abs(a.astype(np.float64) - b.astype(np.float64)).mean(axis=(1, 2))
 
 
 def stroke_agreement(pairs: list[tuple[Ink, list]]) -> dict[str, float]:
@@ -87,7 +68,7 @@ def main() -> None:
 
     records, refs = official_pairs(data_dir)
     simplified_inks = [parse_ink(r["drawing"]) for r in records]
-    raw_by_key = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / RAW)}
+    raw_by_key = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / RAW_SAMPLE)}
     print(f"== simplified -> bitmap, {len(records)} official bitmaps (0..255 scale) ==")
     for factor in SUPERSAMPLES:
         start = time.perf_counter()
@@ -114,7 +95,7 @@ def main() -> None:
     print(f"\n== raw -> simplified -> bitmap, {len(with_raw)} of those drawings have a raw version ==")
     print(f"mean {d.mean():.3f}  median {np.median(d):.3f}  max {d.max():.3f}")
 
-    simplified_by_key = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / SIMPLIFIED)}
+    simplified_by_key = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / SIMPLIFIED_SAMPLE)}
     pairs = [(parse_ink(raw, strict_times=False), simplified_by_key[key]) for key, raw in raw_by_key.items()]
     print(f"\n== raw -> simplified agreement with Google's simplified, all {len(pairs)} raw drawings ==")
     for name, value in stroke_agreement(pairs).items():

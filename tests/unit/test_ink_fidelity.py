@@ -12,39 +12,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from inkling.datasets.fidelity import RAW_SAMPLE, mean_pixel_difference, official_bitmap_pairs
 from inkling.datasets.quickdraw import read_ndjson
 from inkling.ink import ink_to_bitmap, parse_ink, rasterise, simplify
-
-SIMPLIFIED = Path("quickdraw/quickdraw_simplified_sample.ndjson.gz")
-RAW = Path("quickdraw/quickdraw_raw_sample.ndjson.gz")
-BITMAPS = Path("quickdraw/quickdraw_bitmap_6class_first100.npz")
-PER_CLASS = 25  # rows per class that are the first simplified drawings of that class
-ROWS_PER_CLASS = 100
 
 
 @pytest.fixture(scope="module")
 def official(data_dir: Path) -> tuple[list[dict], np.ndarray, dict[str, list]]:
     """The 150 simplified records with Google's bitmaps of them, and raw ink by key_id."""
-    bitmaps = np.load(data_dir / BITMAPS)
-    records = list(read_ndjson(data_dir / SIMPLIFIED))
-    chosen, refs = [], []
-    for index, name in enumerate(bitmaps["class_names"]):
-        chosen += [r for r in records if r["word"] == name][:PER_CLASS]
-        refs.append(bitmaps["x"][index * ROWS_PER_CLASS : index * ROWS_PER_CLASS + PER_CLASS])
+    chosen, refs = official_bitmap_pairs(data_dir)
     wanted = {r["key_id"] for r in chosen}
-    raw = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / RAW) if r["key_id"] in wanted}
-    return chosen, np.concatenate(refs), raw
-
-
-def _diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.abs(a.astype(np.float64) - b.astype(np.float64)).mean(axis=(1, 2))
+    raw = {r["key_id"]: r["drawing"] for r in read_ndjson(data_dir / RAW_SAMPLE) if r["key_id"] in wanted}
+    return chosen, refs, raw
 
 
 def test_simplified_strokes_render_like_googles_numpy_bitmap(official) -> None:
     records, refs, _ = official
     assert len(records) == len(refs) == 150
     out = np.stack([ink_to_bitmap(r["drawing"]) for r in records])
-    diff = _diff(out, refs)
+    diff = mean_pixel_difference(out, refs)
     assert diff.mean() <= 0.8  # measured 0.545 on the 0..255 scale (goal was <= 4)
     assert diff.max() <= 1.5  # measured 0.927
     assert abs((out.astype(float) - refs).mean()) <= 0.3  # no thickness bias; measured +0.031
@@ -54,7 +40,7 @@ def test_raw_ink_renders_like_googles_numpy_bitmap(official) -> None:
     records, refs, raw = official
     assert len(raw) == 150  # every one of these drawings has a raw version in the sample
     out = np.stack([ink_to_bitmap(raw[r["key_id"]]) for r in records])
-    diff = _diff(out, refs)
+    diff = mean_pixel_difference(out, refs)
     assert diff.mean() <= 0.8  # measured 0.550
     assert diff.max() <= 2.0  # measured 1.344
 
