@@ -10,7 +10,18 @@ from inkling.db.base import Base
 from inkling.db.engine import make_engine
 from inkling.db.migrate import current_revision, downgrade, head_revision, upgrade
 
-EXPECTED_TABLES = {"users", "word_categories", "words", "drawings", "games", "rounds", "models", "feedback"}
+EXPECTED_TABLES = {
+    "users",
+    "word_categories",
+    "words",
+    "drawings",
+    "games",
+    "rounds",
+    "models",
+    "feedback",
+    "web_sessions",
+    "login_attempts",
+}
 
 
 def _tables(url: str) -> set[str]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -165,3 +166,37 @@ class Feedback(Base):
     # true when the player confirmed the model's guess
     confirmed: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# A username is unique regardless of case ("Bob" and "bob" are the same account).
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+
+
+class WebSession(Base):
+    """A browser session: the sha256 of its cookie token (never the token), owner and expiry."""
+
+    __tablename__ = "web_sessions"
+
+    # hex sha256 of the random cookie token
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # random per-session secret; CSRF tokens are an HMAC of it under settings.secret_key
+    csrf_secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """One log-in attempt, counted per key (``user:<name>`` or ``ip:<address>``) for rate limiting."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_attempted_at", "key", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
