@@ -7,9 +7,10 @@ PORT ?= 8000
 
 .PHONY: run test install install-dev lint format clean
 
-run: $(BIN)/.installed ## install, migrate the database, load the words, serve on http://$(HOST):$(PORT)
+run: $(BIN)/.installed ## install, migrate the database, load the words and models, serve on http://$(HOST):$(PORT)
 	$(BIN)/inkling db upgrade
 	$(BIN)/inkling words load
+	$(BIN)/inkling models load
 	$(BIN)/inkling serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed-dev ## install test and training tools (tests train tiny models) and run the whole suite

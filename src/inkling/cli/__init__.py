@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from inkling.cli import data, db, ink, serve, words
+from inkling.cli import data, db, ink, models, predict, serve, words
 
 app = typer.Typer(
     name="inkling",
@@ -17,6 +17,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(words.app, name="words")
 app.add_typer(ink.app, name="ink")
 app.add_typer(data.app, name="data")
+app.add_typer(models.app, name="models")
+app.add_typer(predict.app, name="predict")
 
 
 def main() -> None:

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from inkling.cli.common import DatabaseUrl, database_session
+from inkling.cli.common import fail as _fail
 from inkling.datasets.words import (
     MAX_BODY_BYTES,
     OFFICIAL_CATEGORIES_URL,
@@ -20,42 +20,18 @@ from inkling.datasets.words import (
     load_seed,
     map_words,
 )
-from inkling.db import migrate
-from inkling.db.engine import make_engine, session_scope
 from inkling.db.repositories.words import UpsertReport, WordRepository
-from inkling.settings import get_settings
 
 app = typer.Typer(help="Words to draw and their categories.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
-
-DatabaseUrl = typer.Option(None, "--database-url", help="SQLAlchemy URL (default: INKLING_DATABASE_URL).")
-
-
-def _fail(message: str) -> typer.Exit:
-    """Print ``message`` as an error and return the exit to raise."""
-    errors.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-    return typer.Exit(code=1)
 
 
 @contextmanager
 def _session(url: str | None, *, migrate_first: bool) -> Iterator[Session]:
-    """A committing session on ``url`` (settings by default), migrating it first when asked."""
-    url = url or get_settings().database_url
-    engine = None
-    try:
-        if migrate_first:
-            migrate.upgrade(url)
-        engine = make_engine(url)
-        if not migrate_first and not inspect(engine).has_table("words"):
-            raise _fail("the database has no words table: run `inkling words load` (or `inkling db upgrade`)")
-        with session_scope(engine) as session:
-            yield session
-    except SQLAlchemyError as error:
-        raise _fail(f"database error: {type(error).__name__}: {error}") from error
-    finally:
-        if engine is not None:
-            engine.dispose()
+    """A committing session on ``url`` that has (or, migrating first, gets) the words table."""
+    hint = "run `inkling words load` (or `inkling db upgrade`)"
+    with database_session(url, migrate_first=migrate_first, table="words", hint=hint) as session:
+        yield session
 
 
 def _print_report(report: UpsertReport) -> None:

@@ -1,0 +1,139 @@
+"""``DoodlePredictor``: ranked guesses for a drawing, from an ONNX classifier and its metadata.
+
+Nothing drawn, nothing guessed: an empty drawing (no strokes) or a blank bitmap (all zero) gets an
+empty guess list, and the model is not run for it; the game shows "…" rather than a random word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from inkling.inference.inputs import InputError, Item, build_input
+from inkling.inference.session import DEFAULT_THREADS, make_session
+from inkling.ink import Ink, parse_ink
+
+DEFAULT_TOP = 5  # guesses returned unless asked otherwise
+DEFAULT_BATCH = 256  # rows per ONNX Runtime call in predict_batch
+LOGIT_KINDS = ("logits",)  # output kinds that need a softmax; "probabilities" are used as they are
+
+
+class Guess(NamedTuple):
+    """One ranked guess: an official Quick, Draw! word and the model's probability for it."""
+
+    word: str
+    probability: float
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of (N, C) scores, numerically stable."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def is_blank(item: Any) -> bool:
+    """True for a drawing with no strokes or a bitmap with no ink."""
+    if isinstance(item, np.ndarray):
+        return item.size == 0 or not item.any()
+    return isinstance(item, list | tuple) and len(item) == 0
+
+
+def top_guesses(probabilities: np.ndarray, classes: Sequence[str], top: int) -> list[list[Guess]]:
+    """The ``top`` most probable classes of each row, best first."""
+    top = max(1, min(top, probabilities.shape[1]))
+    part = np.argpartition(-probabilities, top - 1, axis=1)[:, :top]
+    rows = np.arange(len(probabilities))[:, None]
+    order = np.argsort(-probabilities[rows, part], axis=1, kind="stable")
+    best = part[rows, order]
+    return [
+        [Guess(classes[j], float(p)) for j, p in zip(idx, probabilities[i, idx], strict=True)]
+        for i, idx in enumerate(best.tolist())
+    ]
+
+
+class DoodlePredictor:
+    """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out."""
+
+    def __init__(
+        self,
+        onnx: bytes,
+        meta: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        version: int | None = None,
+        threads: int = DEFAULT_THREADS,
+        strict_times: bool = True,
+    ) -> None:
+        self.meta = dict(meta)
+        self.model_name: str = name or str(meta.get("name", "model"))
+        self.version = version
+        self.sha256 = hashlib.sha256(onnx).hexdigest()
+        self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
+        if not self.classes:
+            raise InputError(f"model {self.model_name}: metadata lists no classes")
+        self.contract: dict[str, Any] = dict(meta.get("input") or {})
+        self.strict_times = strict_times
+        output = meta.get("output") or {}
+        self.outputs_logits = output.get("kind") in LOGIT_KINDS
+        self.session = make_session(onnx, threads)
+        self.input_name = meta.get("input_name") or self.session.get_inputs()[0].name
+        width = self.session.get_outputs()[0].shape[-1]
+        if isinstance(width, int) and width != len(self.classes):
+            raise InputError(f"model {self.model_name}: {width} outputs but {len(self.classes)} classes")
+
+    @classmethod
+    def from_files(cls, onnx_path: Path, meta_path: Path | None = None, **kwargs: Any) -> DoodlePredictor:
+        """A predictor from ``model.onnx`` and its metadata sidecar (``model.json`` by default)."""
+        onnx_path = Path(onnx_path)
+        meta_path = Path(meta_path) if meta_path else onnx_path.with_suffix(".json")
+        return cls(onnx_path.read_bytes(), json.loads(meta_path.read_text(encoding="utf-8")), **kwargs)
+
+    def __repr__(self) -> str:
+        version = f" v{self.version}" if self.version is not None else ""
+        return f"<DoodlePredictor {self.model_name}{version} {len(self.classes)} classes>"
+
+    def prepare(self, item: Any) -> Item:
+        """A parsed ``Ink`` for raw ink (``InkError`` when invalid); bitmaps and ``Ink`` pass through."""
+        if isinstance(item, Ink | np.ndarray):
+            return item
+        return parse_ink(item, strict_times=self.strict_times)
+
+    def probabilities(self, items: Sequence[Any] | np.ndarray, batch_size: int = DEFAULT_BATCH) -> np.ndarray:
+        """Class probabilities, (N, classes) float32, for drawings and/or bitmaps (none may be blank)."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        chunks = []
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            if not isinstance(chunk, np.ndarray):
+                chunk = [self.prepare(item) for item in chunk]
+            x = build_input(chunk, self.contract)
+            chunks.append(self.session.run(None, {self.input_name: x})[0])
+        if not chunks:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        scores = np.concatenate(chunks)
+        return softmax(scores) if self.outputs_logits else scores
+
+    def predict(self, item: Any, top: int = DEFAULT_TOP) -> list[Guess]:
+        """The ``top`` best guesses for one drawing (raw ink, ``Ink``) or bitmap; ``[]`` when blank."""
+        return self.predict_batch([item], top)[0]
+
+    def predict_batch(
+        self, items: Iterable[Any], top: int = DEFAULT_TOP, batch_size: int = DEFAULT_BATCH
+    ) -> list[list[Guess]]:
+        """``predict`` for many items at once, in order; raw ink is validated first (``InkError``)."""
+        if isinstance(items, np.ndarray) and items.ndim == 3:
+            inked = items.reshape(len(items), -1).any(axis=1)
+            probs = self.probabilities(items[inked], batch_size)
+            ranked = iter(top_guesses(probs, self.classes, top))
+            return [next(ranked) if flag else [] for flag in inked.tolist()]
+        prepared = [None if is_blank(item) else self.prepare(item) for item in items]
+        live = [item for item in prepared if item is not None]
+        ranked = iter(top_guesses(self.probabilities(live, batch_size), self.classes, top))
+        return [[] if item is None else next(ranked) for item in prepared]
