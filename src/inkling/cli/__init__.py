@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from inkling.cli import data, db, ink, models, predict, serve, words
+from inkling.cli import data, db, eval, ink, models, predict, serve, train, words
 
 app = typer.Typer(
     name="inkling",
@@ -17,6 +17,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(words.app, name="words")
 app.add_typer(ink.app, name="ink")
 app.add_typer(data.app, name="data")
+app.add_typer(train.app, name="train")
+app.add_typer(eval.app, name="eval")
 app.add_typer(models.app, name="models")
 app.add_typer(predict.app, name="predict")
 

@@ -1,0 +1,70 @@
+"""``inkling eval``: evaluate doodle checkpoints (and DoodleNet) on the fixed validation split."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Evaluate models on the validation split.", no_args_is_help=True)
+out = Console()
+COLUMNS = ("strokes_top1", "strokes_top3", "bitmaps_top1", "bitmaps_top3", "replay_named_rate",
+           "replay_mean_stroke_frac_at_first_correct", "replay_mean_time_frac_at_first_correct")  # fmt: skip
+
+
+@app.callback()
+def _group() -> None:
+    """Keep ``doodle`` a sub-command."""
+
+
+@app.command("doodle")
+def doodle(
+    checkpoints: list[Path] = typer.Argument(
+        None, help="checkpoints (.pt) written by `inkling train doodle`"
+    ),
+    teacher: bool = typer.Option(True, help="also evaluate the pretrained DoodleNet"),
+    confusion: Path = typer.Option(
+        None, help="write the 64-word bitmap confusion matrix of the last model (PNG)"
+    ),
+    cache: Path = typer.Option(Path("runs/cache/eval-all.npz"), help="eval-set cache (all-words runs)"),
+    json_out: Path = typer.Option(None, "--json", help="write all metrics as JSON"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+) -> None:
+    """Top-1/top-3 on all-words stroke validation and 64-word bitmaps, and live replay of stroke prefixes."""
+    import torch
+
+    from inkling.learn.doodle_data import TEACHER_H5
+    from inkling.learn.doodlenet import doodlenet
+    from inkling.learn.eval_doodle import confusion_png, evaluate, load_eval_set, torch_predict
+    from inkling.learn.train_doodle import load_checkpoint
+    from inkling.settings import get_settings
+
+    torch.set_num_threads(threads)
+    data_dir = get_settings().data_dir
+    if data_dir is None:
+        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    models = []
+    words = None
+    for path in checkpoints or []:
+        model, ckpt = load_checkpoint(path)
+        words = ckpt["config"].get("words") or words
+        models.append((path.stem, torch_predict(model, ckpt["in_channels"])))
+    if teacher and not words:
+        models.insert(0, ("doodlenet (pretrained)", torch_predict(doodlenet(Path(data_dir) / TEACHER_H5), 1)))
+    es, classes = load_eval_set(Path(data_dir), words, None if words else cache)
+    table = Table(*("model", *COLUMNS))
+    results = {}
+    for name, predict in models:
+        metrics = evaluate(predict, es, classes)
+        pred = metrics.pop("_bitmap_pred", None)
+        results[name] = metrics
+        table.add_row(name, *(f"{metrics.get(c, float('nan')):.3f}" for c in COLUMNS))
+    out.print(table)
+    if confusion is not None and pred is not None:
+        top = confusion_png(pred, es["by"], classes, confusion)
+        out.print("top confusions (true -> guessed, count):", top)
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=1))

@@ -1,0 +1,132 @@
+"""``inkling train``: train models (doodle recogniser and word packs) with knowledge distillation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Train models: the doodle recogniser and word packs.", no_args_is_help=True)
+out = Console()
+PACKS = {
+    "demo10": [
+        "airplane",
+        "alarm clock",
+        "banana",
+        "bird",
+        "book",
+        "cat",
+        "dog",
+        "flower",
+        "house",
+        "rainbow",
+    ],
+    "fashion": ["bowtie", "lipstick", "purse", "sock", "umbrella", "wristwatch"],
+}  # named word packs shipped as src/inkling/models/pack-<name>.onnx
+
+
+@app.callback()
+def _group() -> None:
+    """Keep ``doodle`` a sub-command."""
+
+
+def pack_words(pack: str | None, words: str | None, category: str | None) -> list[str] | None:
+    """The word list of ``--pack``, ``--words`` (comma separated) or ``--category`` (a seed category slug)."""
+    if pack:
+        if pack not in PACKS:
+            raise typer.BadParameter(f"unknown pack {pack!r}; known: {', '.join(PACKS)}")
+        return PACKS[pack]
+    if words:
+        return [w.strip() for w in words.split(",") if w.strip()]
+    if category:
+        from inkling.datasets.words import load_seed
+
+        spec = load_seed().get(category)
+        if spec is None:
+            raise typer.BadParameter(f"unknown category {category!r}")
+        return list(spec.words)
+    return None
+
+
+@app.command("doodle")
+def doodle(
+    out_path: Path = typer.Option(Path("runs/inkling-doodle.pt"), "--out", help="checkpoint to write"),
+    arch: str = typer.Option("doodlenet", help="registered architecture (mlp, cnn-small, doodlenet, ...)"),
+    steps: int = typer.Option(3000, help="optimiser steps"),
+    batch_size: int = typer.Option(256, help="drawings per step"),
+    lr: float = typer.Option(3e-4, help="AdamW peak learning rate (warm-up, cosine decay)"),
+    temperature: float = typer.Option(2.0, help="distillation temperature"),
+    kd_weight: float = typer.Option(0.7, help="weight of the teacher's soft targets (rest: true labels)"),
+    bitmap_share: float = typer.Option(0.5, help="share of official bitmaps for words that have them"),
+    variants: int = typer.Option(6, help="augmented copies per stroke drawing in the pool"),
+    prefix_prob: float = typer.Option(0.4, help="share of pool items that are stroke prefixes"),
+    init_teacher: bool = typer.Option(True, help="initialise from DoodleNet where the arch allows"),
+    pack: str = typer.Option(None, help="train a named word pack (demo10, fashion)"),
+    words: str = typer.Option(None, help="train a pack of these comma-separated words"),
+    category: str = typer.Option(None, help="train a pack of a seed word category (slug)"),
+    max_bitmaps_per_word: int = typer.Option(None, help="cap the 64-word bitmaps (quick runs)"),
+    max_records: int = typer.Option(None, help="cap the training stroke drawings (quick runs)"),
+    workers: int = typer.Option(2, help="processes pre-rendering the stroke pool"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+    seed: int = typer.Option(0, help="random seed (split, pools, sampling)"),
+    evaluate: bool = typer.Option(True, help="evaluate on the validation split and store the metrics"),
+    quiet: bool = typer.Option(False, help="no progress bar"),
+) -> None:
+    """Distil DoodleNet into a student on class-balanced, augmented drawings and prefixes."""
+    import torch
+
+    from inkling.learn.eval_doodle import evaluate_checkpoint
+    from inkling.learn.train_doodle import TrainConfig, save_checkpoint, train
+    from inkling.settings import get_settings
+
+    torch.set_num_threads(threads)
+    data_dir = get_settings().data_dir
+    if data_dir is None:
+        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    cfg = TrainConfig(
+        arch=arch, steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, kd_weight=kd_weight,
+        bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
+        words=pack_words(pack, words, category), max_bitmaps_per_word=max_bitmaps_per_word,
+        max_records=max_records, workers=workers, seed=seed, extra={"pack": pack} if pack else {},
+    )  # fmt: skip
+    checkpoint = train(cfg, Path(data_dir), quiet=quiet)
+    if evaluate:
+        checkpoint["metrics"] = evaluate_checkpoint(checkpoint, Path(data_dir), quiet=quiet)
+    save_checkpoint(checkpoint, out_path)
+    out.print(
+        json.dumps(
+            {"checkpoint": str(out_path), "metrics": checkpoint["metrics"], "train": checkpoint["train"]},
+            indent=1,
+        )
+    )
+
+
+@app.command("export")
+def export(
+    checkpoint: Path = typer.Argument(..., help="checkpoint (.pt) from `inkling train doodle`"),
+    onnx_path: Path = typer.Option(
+        ..., "--onnx", help="ONNX file to write (its .json metadata goes next to it)"
+    ),
+    register: bool = typer.Option(
+        False, help="register in the database; activate if it beats the active model"
+    ),
+    default: bool = typer.Option(False, help='mark the metadata "default": true (the shipped model)'),
+) -> None:
+    """Export a checkpoint to ONNX with a parity check, write metadata, optionally register it."""
+    from inkling.learn.publish import export_checkpoint, register_if_better, write_meta
+
+    meta = export_checkpoint(checkpoint, onnx_path)
+    if default:
+        meta["default"] = True
+    write_meta(meta, onnx_path.with_suffix(".json"))
+    out.print(
+        f"wrote {onnx_path} ({onnx_path.stat().st_size} bytes), parity {meta['parity']['max_abs_diff']:.2g}"
+    )
+    if register:
+        from inkling.db.engine import session_scope
+
+        with session_scope() as session:
+            model, active = register_if_better(session, onnx_path, meta)
+            out.print(f"registered {model.name} v{model.version}; active: {active}")

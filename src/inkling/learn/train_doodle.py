@@ -1,0 +1,217 @@
+"""Distil DoodleNet into a doodle student: balanced words, stroke augmentation, partial drawings.
+
+    inkling train doodle --arch doodlenet --steps 5000 --out runs/inkling-doodle.pt
+
+Each step draws ``batch_size`` words uniformly (class-balanced over the words that have data); a word
+with official bitmaps gives one ``bitmap_share`` of the time, else a pre-rendered augmented stroke item
+(possibly a stroke prefix). The loss mixes true labels with the teacher's softened prediction on the
+SAME augmented input; for a prefix the teacher sees the FULL drawing, which teaches early guessing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from torch import nn
+
+from inkling.learn.architectures import IN_CHANNELS, create_model, init_from_teacher
+from inkling.learn.augment import affine_bitmaps
+from inkling.learn.doodle_data import (
+    TEACHER_H5,
+    DoodleData,
+    build_stroke_pool,
+    load_doodle_data,
+    teacher_classes,
+)
+from inkling.learn.doodlenet import DoodleNet, doodlenet
+
+
+@dataclass
+class TrainConfig:
+    """Every hyperparameter of a run (stored in the checkpoint)."""
+
+    arch: str = "doodlenet"  # registered architecture (see architectures.list_models)
+    steps: int = 3000  # optimiser steps
+    batch_size: int = 256  # drawings per step
+    lr: float = 3e-4  # AdamW peak learning rate; warm-up then cosine decay to 5 %
+    weight_decay: float = 1e-4  # AdamW weight decay
+    warmup: int = 100  # linear warm-up steps
+    temperature: float = 2.0  # distillation temperature (teacher and student logits / T)
+    kd_weight: float = 0.7  # weight of the distillation loss; 1 - kd_weight on the true labels
+    bitmap_share: float = 0.5  # words with official bitmaps: share of their samples drawn from them
+    variants: int = 6  # augmented copies per stroke drawing in the pre-rendered pool (copy 0 clean)
+    prefix_prob: float = 0.4  # share of pool items that are stroke prefixes (k of n strokes)
+    bitmap_aug: float = 0.7  # chance an item gets the small zoom/shift bitmap affine
+    stroke_dropout: float = 0.3  # chance to zero the stroke channels (stroke-aware archs)
+    init_teacher: bool = True  # start from DoodleNet's weights where the architecture allows
+    words: list[str] | None = None  # train a word pack on these words only (teacher renormalised)
+    val_per_word: int = 5  # stroke drawings per word kept for validation
+    max_bitmaps_per_word: int | None = None  # cap the 64-word bitmaps (tiny runs, tests)
+    max_records: int | None = None  # cap training stroke drawings (tiny runs, tests)
+    seed: int = 0  # seeds the split, the pools and the sampling
+    workers: int = 2  # processes that pre-render the stroke pool
+    extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with the run
+
+
+class Teacher:
+    """DoodleNet as a soft-target source, optionally restricted (renormalised) to a pack's rows."""
+
+    def __init__(self, net: DoodleNet, rows: list[int] | None) -> None:
+        self.net = net.eval()
+        self.rows = torch.as_tensor(rows) if rows is not None else None
+
+    @torch.no_grad()
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Teacher logits on the bitmap channel (pack rows only when a pack)."""
+        out = self.net.logits(x[:, :1])
+        return out[:, self.rows] if self.rows is not None else out
+
+
+def load_teacher(data_dir: Path, words: list[str] | None = None) -> Teacher:
+    """The released DoodleNet; with ``words``, its rows for those words in that order."""
+    net = doodlenet(Path(data_dir) / TEACHER_H5)
+    if not words:
+        return Teacher(net, None)
+    order = teacher_classes(Path(data_dir))
+    return Teacher(net, [order.index(w) for w in words])
+
+
+def distillation_loss(
+    student: torch.Tensor, teacher: torch.Tensor, labels: torch.Tensor, temperature: float, kd_weight: float
+) -> torch.Tensor:
+    """kd_weight * T^2 * KL(teacher_T || student_T) + (1 - kd_weight) * CE(student, labels)."""
+    soft = F.softmax(teacher / temperature, dim=-1)
+    kd = F.kl_div(F.log_softmax(student / temperature, dim=-1), soft, reduction="batchmean")
+    return kd_weight * temperature**2 * kd + (1 - kd_weight) * F.cross_entropy(student, labels)
+
+
+class BalancedSampler:
+    """Class-balanced batches from the stroke pool and the bitmap train rows."""
+
+    def __init__(self, pool: dict[str, np.ndarray], data: DoodleData, cfg: TrainConfig) -> None:
+        self.pool, self.data, self.cfg = pool, data, cfg
+        self.rng = np.random.default_rng(cfg.seed + 7)
+        self.generator = torch.Generator().manual_seed(cfg.seed + 11)
+        n = len(data.classes)
+        self.by_pool = [np.flatnonzero(pool["y"] == c) for c in range(n)]
+        self.by_bitmap = [data.bitmap_train[data.by[data.bitmap_train] == c] for c in range(n)]
+        self.words = np.array([c for c in range(n) if len(self.by_pool[c]) or len(self.by_bitmap[c])])
+        self.channels = IN_CHANNELS[cfg.arch]
+
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(inputs NCHW, full drawings N1HW for the teacher, labels)."""
+        labels = self.rng.choice(self.words, size=self.cfg.batch_size)
+        x = np.zeros((len(labels), 3, 28, 28), dtype=np.uint8)  # part, recency, full
+        for i, c in enumerate(labels):
+            bitmaps, items = self.by_bitmap[c], self.by_pool[c]
+            if len(bitmaps) and (not len(items) or self.rng.random() < self.cfg.bitmap_share):
+                row = bitmaps[self.rng.integers(len(bitmaps))]
+                x[i, 0] = x[i, 2] = self.data.bx[row]
+            else:
+                j = items[self.rng.integers(len(items))]
+                x[i, 0], x[i, 1], x[i, 2] = self.pool["x"][j], self.pool["recency"][j], self.pool["full"][j]
+        t = torch.from_numpy(x).float() / 255.0
+        chosen = torch.rand(len(t), generator=self.generator) < self.cfg.bitmap_aug
+        if chosen.any():
+            t[chosen] = affine_bitmaps(t[chosen], self.generator)
+        if self.channels > 1:
+            drop = torch.rand(len(t), generator=self.generator) < self.cfg.stroke_dropout
+            t[drop, 1] = 0.0
+        inputs = t[:, : self.channels] if self.channels > 1 else t[:, :1]
+        return inputs.contiguous(), t[:, 2:3].contiguous(), torch.from_numpy(labels)
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to 5 % of ``lr``."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = (step - cfg.warmup) / max(cfg.steps - cfg.warmup, 1)
+    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
+
+
+def build_student(cfg: TrainConfig, num_classes: int, teacher: Teacher | None) -> nn.Module:
+    """Create the architecture; copy the teacher in where it fits."""
+    model = create_model(cfg.arch, num_classes=num_classes)
+    if cfg.init_teacher and teacher is not None:
+        rows = teacher.rows.tolist() if teacher.rows is not None else None
+        init_from_teacher(model, teacher.net, rows)
+    return model
+
+
+def train(
+    cfg: TrainConfig, data_dir: Path, *, data: DoodleData | None = None, quiet: bool = False
+) -> dict[str, Any]:
+    """Run one training; returns the checkpoint dict (config, classes, state_dict, metrics)."""
+    torch.manual_seed(cfg.seed)
+    data = data or load_doodle_data(
+        data_dir, words=cfg.words, val_per_word=cfg.val_per_word,
+        max_bitmaps_per_word=cfg.max_bitmaps_per_word, seed=cfg.seed,
+    )  # fmt: skip
+    teacher = load_teacher(data_dir, cfg.words)
+    records = [data.records[i] for i in data.stroke_train]
+    if cfg.max_records is not None:
+        records = records[: cfg.max_records]
+    started = time.perf_counter()
+    pool = build_stroke_pool(
+        records, variants=cfg.variants, prefix_prob=cfg.prefix_prob, seed=cfg.seed,
+        strokes=IN_CHANNELS[cfg.arch] > 1, workers=cfg.workers,
+    )  # fmt: skip
+    pool_seconds = time.perf_counter() - started
+    model = build_student(cfg, len(data.classes), teacher)
+    sampler = BalancedSampler(pool, data, cfg)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    model.train()
+    losses: list[float] = []
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TextColumn("loss {task.fields[loss]:.3f}"), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, disable=quiet) as progress:
+        task = progress.add_task(f"train {cfg.arch}", total=cfg.steps, loss=float("nan"))
+        for step in range(cfg.steps):
+            inputs, full, labels = sampler.batch()
+            for group in optimiser.param_groups:
+                group["lr"] = lr_at(step, cfg)
+            loss = distillation_loss(
+                model.logits(inputs), teacher.logits(full), labels, cfg.temperature, cfg.kd_weight
+            )
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            losses.append(float(loss.detach()))
+            progress.update(task, advance=1, loss=float(np.mean(losses[-50:])))
+    model.eval()
+    return {
+        "config": asdict(cfg),
+        "arch": cfg.arch,
+        "in_channels": IN_CHANNELS[cfg.arch],
+        "classes": data.classes,
+        "state_dict": model.state_dict(),
+        "metrics": {},
+        "train": {"pool_items": len(pool["y"]), "pool_seconds": round(pool_seconds, 1),
+                  "seconds": round(time.perf_counter() - started, 1),
+                  "final_loss": float(np.mean(losses[-100:]))},
+        "dedupe": data.dedupe,
+    }  # fmt: skip
+
+
+def save_checkpoint(checkpoint: dict[str, Any], path: Path) -> Path:
+    """Write a self-describing checkpoint."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(checkpoint, path)
+    return path
+
+
+def load_checkpoint(path: Path) -> tuple[nn.Module, dict[str, Any]]:
+    """Rebuild the model from a checkpoint's own config; returns (model in eval mode, checkpoint)."""
+    checkpoint = torch.load(Path(path), map_location="cpu", weights_only=False)
+    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    return model.eval(), checkpoint
