@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from inkling.cli.train_digits import digits
+
 app = typer.Typer(help="Train models: the doodle recogniser and word packs.", no_args_is_help=True)
 out = Console()
 PACKS = {
@@ -30,6 +32,9 @@ PACKS = {
 @app.callback()
 def _group() -> None:
     """Keep ``doodle`` a sub-command."""
+
+
+app.command("digits")(digits)
 
 
 def pack_words(pack: str | None, words: str | None, category: str | None) -> list[str] | None:
@@ -69,6 +74,7 @@ def doodle(
     max_bitmaps_per_word: int = typer.Option(None, help="cap the 64-word bitmaps (quick runs)"),
     max_records: int = typer.Option(None, help="cap the training stroke drawings (quick runs)"),
     workers: int = typer.Option(2, help="processes pre-rendering the stroke pool"),
+    pool_cache: str = typer.Option(None, help="folder caching pre-rendered stroke pools between runs"),
     threads: int = typer.Option(2, help="torch CPU threads"),
     seed: int = typer.Option(0, help="random seed (split, pools, sampling)"),
     evaluate: bool = typer.Option(True, help="evaluate on the validation split and store the metrics"),
@@ -89,7 +95,8 @@ def doodle(
         arch=arch, steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, kd_weight=kd_weight,
         bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
         words=pack_words(pack, words, category), max_bitmaps_per_word=max_bitmaps_per_word,
-        max_records=max_records, workers=workers, seed=seed, extra={"pack": pack} if pack else {},
+        max_records=max_records, workers=workers, pool_cache=pool_cache, seed=seed,
+        extra={"pack": pack} if pack else {},
     )  # fmt: skip
     checkpoint = train(cfg, Path(data_dir), quiet=quiet)
     if evaluate:

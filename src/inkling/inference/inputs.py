@@ -93,3 +93,20 @@ def build_bitmap(items: Sequence[Item] | np.ndarray, contract: Mapping[str, Any]
     if (low, high) != (0.0, 1.0):
         x = x * np.float32(high - low) + np.float32(low)
     return x[:, None] if layout == "NCHW" else x[..., None]
+
+
+@register_input_kind("bitmap+recency")
+def build_bitmap_recency(items: Sequence[Item] | np.ndarray, contract: Mapping[str, Any]) -> np.ndarray:
+    """NCHW: the official bitmap (0..1) plus stroke-recency channel(s); zeros where only a bitmap is known."""
+    from inkling.ink import simplify_ink
+    from inkling.ink.features import bitmap_channels, ink_channels
+
+    size = int(contract.get("size", 28))
+    _contract_value(contract, "layout", "NCHW", ("NCHW",))
+    if not isinstance(items, np.ndarray):
+        stacks = [
+            bitmap_channels(item) if isinstance(item, np.ndarray) else ink_channels(simplify_ink(item), size)
+            for item in items
+        ]
+        return np.stack(stacks).astype(np.float32) if stacks else np.zeros((0, 2, size, size), np.float32)
+    return np.stack([bitmap_channels(b) for b in bitmap_stack(items, size)]).astype(np.float32)

@@ -10,6 +10,8 @@ SAME augmented input; for a prefix the teacher sees the FULL drawing, which teac
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -58,6 +60,9 @@ class TrainConfig:
     max_records: int | None = None  # cap training stroke drawings (tiny runs, tests)
     seed: int = 0  # seeds the split, the pools and the sampling
     workers: int = 2  # processes that pre-render the stroke pool
+    pool_cache: str | None = (
+        None  # folder caching pre-rendered pools between runs (same data + pool settings)
+    )
     extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with the run
 
 
@@ -146,6 +151,23 @@ def build_student(cfg: TrainConfig, num_classes: int, teacher: Teacher | None) -
     return model
 
 
+def cached_pool(records: list[dict[str, Any]], cfg: TrainConfig) -> dict[str, np.ndarray]:
+    """Build the stroke pool, or load it from ``cfg.pool_cache`` (cached pools always carry recency)."""
+    strokes = IN_CHANNELS[cfg.arch] > 1 or cfg.pool_cache is not None
+    build = dict(variants=cfg.variants, prefix_prob=cfg.prefix_prob, seed=cfg.seed, strokes=strokes)
+    if cfg.pool_cache is None:
+        return build_stroke_pool(records, workers=cfg.workers, **build)
+    key = hashlib.sha1(json.dumps([[r["key_id"] for r in records], build]).encode()).hexdigest()[:16]
+    path = Path(cfg.pool_cache) / f"pool-{key}.npz"
+    if path.exists():
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    pool = build_stroke_pool(records, workers=cfg.workers, **build)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **pool)
+    return pool
+
+
 def train(
     cfg: TrainConfig, data_dir: Path, *, data: DoodleData | None = None, quiet: bool = False
 ) -> dict[str, Any]:
@@ -160,10 +182,7 @@ def train(
     if cfg.max_records is not None:
         records = records[: cfg.max_records]
     started = time.perf_counter()
-    pool = build_stroke_pool(
-        records, variants=cfg.variants, prefix_prob=cfg.prefix_prob, seed=cfg.seed,
-        strokes=IN_CHANNELS[cfg.arch] > 1, workers=cfg.workers,
-    )  # fmt: skip
+    pool = cached_pool(records, cfg)
     pool_seconds = time.perf_counter() - started
     model = build_student(cfg, len(data.classes), teacher)
     sampler = BalancedSampler(pool, data, cfg)
