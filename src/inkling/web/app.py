@@ -4,16 +4,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import inkling
 from inkling.db.engine import engine_for, session_factory
 from inkling.settings import Settings, get_settings
+from inkling.web.api import auth as auth_api
 from inkling.web.api import health
+from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import home
+from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
+from inkling.web.templating import templates
 
 WEB_DIR = Path(__file__).parent
+# request bodies larger than this on account routes get 413 before they are read
+AUTH_BODY_LIMIT = 64 * 1024
+BODY_LIMITS = {
+    "/api/v1/auth/": AUTH_BODY_LIMIT,
+    "/login": AUTH_BODY_LIMIT,
+    "/signup": AUTH_BODY_LIMIT,
+    "/logout": AUTH_BODY_LIMIT,
+}
+
+
+async def _csrf_refused(request: Request, error: Exception) -> Response:
+    """403 for a failed CSRF check: a page for form posts, JSON for API calls."""
+    message = getattr(error, "detail", CSRF_MESSAGE)
+    if is_form(request):
+        return templates.TemplateResponse(
+            request, "auth/forbidden.html", {"message": message}, status_code=403
+        )
+    return JSONResponse({"detail": message}, status_code=403)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,6 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = session_factory(engine_for(settings.database_url))
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
+    app.add_middleware(CookieMiddleware)
+    app.add_exception_handler(CsrfError, _csrf_refused)
     app.include_router(health.router)
+    app.include_router(auth_api.router)
     app.include_router(home.router)
+    app.include_router(auth_pages.router)
     return app

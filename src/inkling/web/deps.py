@@ -1,14 +1,31 @@
-"""Dependencies shared by routers: settings and a database session per request."""
+"""Dependencies shared by routers: settings, a database session, the clock, the current user, CSRF.
+
+* ``SessionDep`` — the database session of the request (committed when the handler succeeds).
+* ``CurrentUserDep`` — the user of the session cookie (account or guest), or ``None``.
+* ``CurrentUser`` — a logged-in account; 401 for anonymous requests and guests.
+* ``PlayerDep`` — whoever plays: the logged-in user, or a guest created on first need (its session
+  cookie is set on the response and the guest row is committed at once). Results stored under
+  ``player.id`` follow the guest into the account when it signs up.
+* ``CsrfProtect`` — put in ``dependencies=[CsrfProtect]`` of every state-changing route (or
+  ``CsrfDep`` as a parameter); rules in :mod:`inkling.web.security`.
+* ``NowDep`` — the request's time (tests replace ``app.state.clock``); ``ClientIpDep``; ``HasherDep``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from argon2 import PasswordHasher
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
+from inkling.db.models import User
+from inkling.services import accounts
+from inkling.services.passwords import hasher_for
 from inkling.settings import Settings
+from inkling.web.security import check_csrf, load_auth, now_of, start_session
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -25,3 +42,60 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_now(request: Request) -> datetime:
+    """The time of this request, from the app's clock."""
+    return now_of(request)
+
+
+def get_password_hasher(settings: SettingsDep) -> PasswordHasher:
+    """argon2id; cheap parameters only when ``environment`` is ``test``."""
+    return hasher_for(settings.environment)
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
+
+
+def get_client_ip(request: Request) -> str:
+    """The client's address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def verify_csrf(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep) -> None:
+    """403 unless the request carries a valid CSRF token (see ``inkling.web.security``)."""
+    await check_csrf(request, session, settings, now)
+
+
+def get_current_user(
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> User | None:
+    """The user (account or guest) of the request's session cookie, or ``None``."""
+    return load_auth(request, session, settings, now).user
+
+
+def require_account(user: Annotated[User | None, Depends(get_current_user)]) -> User:
+    """The logged-in account; 401 for guests and anonymous requests."""
+    if user is None or user.is_guest:
+        raise HTTPException(status_code=401, detail="Log in first.")
+    return user
+
+
+def get_player(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep) -> User:
+    """The logged-in user, or a guest created now (with its session cookie) and committed at once."""
+    auth = load_auth(request, session, settings, now)
+    if auth.user is not None:
+        return auth.user
+    guest = accounts.create_guest(session, now=now)
+    start_session(request, session, settings, guest, now)
+    session.commit()
+    return guest
+
+
+CsrfProtect = Depends(verify_csrf)
+CsrfDep = Annotated[None, CsrfProtect]
+ClientIpDep = Annotated[str, Depends(get_client_ip)]
+CurrentUserDep = Annotated[User | None, Depends(get_current_user)]
+CurrentUser = Annotated[User, Depends(require_account)]
+PlayerDep = Annotated[User, Depends(get_player)]

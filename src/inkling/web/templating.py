@@ -7,6 +7,10 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 import inkling
+from inkling.web.security import template_context
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# every page gets ``current_user`` and ``csrf_token`` (for forms and <meta name="csrf-token">)
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[template_context]
+)
 templates.env.globals["version"] = inkling.__version__
