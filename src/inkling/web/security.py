@@ -207,6 +207,7 @@ def start_session(request: Request, db: Session, settings: Settings, user: User,
     """Log ``user`` in on this request: drop the old session (no fixation), issue a new one and its cookie."""
     auth = load_auth(request, db, settings, now)
     accounts.end_session(db, auth.issued or auth.incoming)
+    accounts.prune_sessions(db, now=now)  # expired rows of everyone, cheap on the expires_at index
     issued = accounts.issue_session(db, user, now=now, user_agent=request.headers.get("user-agent"))
     set_session_cookie(request, issued.token, settings)
     auth.issued, auth.user = issued.record, user
