@@ -10,9 +10,10 @@ from fastapi.staticfiles import StaticFiles
 
 import inkling
 from inkling.db.engine import engine_for, session_factory
+from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
 from inkling.web.api import auth as auth_api
-from inkling.web.api import health
+from inkling.web.api import doodles, health
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import home
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
@@ -21,11 +22,16 @@ from inkling.web.templating import templates
 WEB_DIR = Path(__file__).parent
 # request bodies larger than this on account routes get 413 before they are read
 AUTH_BODY_LIMIT = 64 * 1024
+# drawings: 1 MB holds any real doodle many times over (ink limits: inkling.ink.MAX_POINTS)
+INK_BODY_LIMIT = 1024 * 1024
 BODY_LIMITS = {
     "/api/v1/auth/": AUTH_BODY_LIMIT,
     "/login": AUTH_BODY_LIMIT,
     "/signup": AUTH_BODY_LIMIT,
     "/logout": AUTH_BODY_LIMIT,
+    "/api/v1/doodles/": INK_BODY_LIMIT,
+    "/api/v1/rounds/": INK_BODY_LIMIT,
+    "/api/v1/games": AUTH_BODY_LIMIT,
 }
 
 
@@ -48,13 +54,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Draw, and a model guesses. Doodle game, digits and VHS frame restoration.",
     )
     app.state.settings = settings
-    app.state.sessions = session_factory(engine_for(settings.database_url))
+    engine = engine_for(settings.database_url)
+    app.state.sessions = session_factory(engine)
+    # one intra-op thread per request: faster than two on a small box under concurrent requests
+    app.state.predictors = PredictorProvider(engine, threads=1)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
     app.add_middleware(CookieMiddleware)
     app.add_exception_handler(CsrfError, _csrf_refused)
     app.include_router(health.router)
     app.include_router(auth_api.router)
+    app.include_router(doodles.router)
     app.include_router(home.router)
     app.include_router(auth_pages.router)
     return app

@@ -9,6 +9,8 @@
 * ``CsrfProtect`` — put in ``dependencies=[CsrfProtect]`` of every state-changing route (or
   ``CsrfDep`` as a parameter); rules in :mod:`inkling.web.security`.
 * ``NowDep`` — the request's time (tests replace ``app.state.clock``); ``ClientIpDep``; ``HasherDep``.
+* ``PredictorsDep`` — the app's ``PredictorProvider``: ``.get("doodle", name=None)`` gives the active
+  (or a named) model's predictor, swapped without a restart when another model is activated.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from inkling.db.models import User
 from inkling.services import accounts
+from inkling.services.models import PredictorProvider
 from inkling.services.passwords import hasher_for
 from inkling.settings import Settings
 from inkling.web.security import check_csrf, load_auth, now_of, start_session
@@ -54,7 +57,13 @@ def get_password_hasher(settings: SettingsDep) -> PasswordHasher:
     return hasher_for(settings.environment)
 
 
+def get_predictors(request: Request) -> PredictorProvider:
+    """The app's cache of predictors (``app.state.predictors``, bound to the app's database)."""
+    return request.app.state.predictors
+
+
 NowDep = Annotated[datetime, Depends(get_now)]
+PredictorsDep = Annotated[PredictorProvider, Depends(get_predictors)]
 HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 
 
