@@ -123,8 +123,8 @@ class Round(Base):
     recognized: Mapped[bool] = mapped_column(Boolean, default=False)
     # distinct guesses the model made before naming the word
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # the model's last ranked guesses: [[word, probability], ...]
-    guesses: Mapped[list[Any]] = mapped_column(JsonDocument, default=list)
+    # the game's guess document: {"v": 1, "last": [[word, probability], ...], "at": ms, "said": [...]}
+    guesses: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
 
     game: Mapped[Game] = relationship(back_populates="rounds")
     word: Mapped[Word] = relationship()
