@@ -21,6 +21,10 @@ EXPECTED_TABLES = {
     "feedback",
     "web_sessions",
     "login_attempts",
+    "mnist_train",
+    "mnist_test",
+    "digit_drawings",
+    "captcha_challenges",
 }
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from inkling.cli.common import DatabaseUrl, database_session
 from inkling.datasets.download import copy_to, locate, resolve
 from inkling.datasets.errors import DataError
 from inkling.datasets.sources import QUICKDRAW_BUCKET, WORD_FORMATS, Source, get_source, list_sources
@@ -94,3 +95,49 @@ def url_command(name: str = typer.Argument(..., help="Source name.")) -> None:
     except DataError as error:
         raise _fail(error) from None
     console.print(official, highlight=False, soft_wrap=True)
+
+
+@app.command("load")
+def load_command(
+    name: str = typer.Argument(..., help="Data set to store in the database: mnist."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N images of each split."),
+    idx: bool = typer.Option(False, "--idx", help="Read the four official IDX files instead of the npz."),
+    chunk_size: int = typer.Option(5000, "--chunk-size", min=1, help="Rows per INSERT batch."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Store a data set in the database (MNIST: tables mnist_train and mnist_test); safe to re-run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from inkling.datasets.mnist import load_mnist
+    from inkling.db.repositories.mnist import load_mnist_into_db
+
+    if name != "mnist":
+        raise _fail(ValueError(f"unknown data set {name!r}; `inkling data load` knows: mnist"))
+    try:
+        mnist = load_mnist(idx=idx)
+    except (DataError, OSError) as error:
+        raise _fail(error) from None
+    sizes = {"train": len(mnist.x_train), "test": len(mnist.x_test)}
+    if limit is not None:
+        sizes = {split: min(limit, size) for split, size in sizes.items()}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with (
+        Progress(*columns, console=Console(stderr=True), disable=quiet) as bar,
+        database_session(database_url, migrate_first=True, table="mnist_train", hint="") as session,
+    ):
+        tasks = {split: bar.add_task(f"mnist_{split}", total=size) for split, size in sizes.items()}
+        report = load_mnist_into_db(
+            session,
+            mnist,
+            limit=limit,
+            chunk_size=chunk_size,
+            progress=lambda split, rows: bar.advance(tasks[split], rows),
+        )
+        for split in sizes:
+            bar.update(tasks[split], completed=sizes[split])
+    for split in sizes:
+        console.print(
+            f"mnist_{split}: {report.inserted[split]} inserted, {report.present[split]} already there",
+            highlight=False,
+        )

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from inkling.cli.common import DatabaseUrl, fail
+from inkling.cli.predict_digits import digits
 from inkling.datasets.quickdraw import open_text
 from inkling.inference import DoodlePredictor, InputError, is_blank
 from inkling.ink import InkError
@@ -109,7 +110,10 @@ def predict_chunk(predictor: DoodlePredictor, chunk: list[Record], top: int) -> 
 
 @app.callback()
 def _group() -> None:
-    """Keep ``doodle`` a sub-command (``digits`` will join it)."""
+    """Keep ``doodle`` and ``digits`` sub-commands."""
+
+
+app.command("digits")(digits)
 
 
 @app.command()

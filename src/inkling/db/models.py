@@ -200,3 +200,65 @@ class LoginAttempt(Base):
     key: Mapped[str] = mapped_column(String(128))
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class _MnistImage:
+    """Columns shared by the MNIST tables: original index, label and 784 pixel bytes (row-major)."""
+
+    # the image's index in the official split (0..59999 train, 0..9999 test)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    label: Mapped[int] = mapped_column(Integer, index=True)
+    # 28x28 uint8, white on black, row-major
+    pixels: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class MnistTrain(_MnistImage, Base):
+    """One MNIST training image."""
+
+    __tablename__ = "mnist_train"
+    __table_args__ = (CheckConstraint("label BETWEEN 0 AND 9", name="label_digit"),)
+
+
+class MnistTest(_MnistImage, Base):
+    """One MNIST test image."""
+
+    __tablename__ = "mnist_test"
+    __table_args__ = (CheckConstraint("label BETWEEN 0 AND 9", name="label_digit"),)
+
+
+class DigitDrawing(Base):
+    """A digit a user drew on the digit pad, with what the model said about it."""
+
+    __tablename__ = "digit_drawings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # raw Quick, Draw!-style ink [[xs, ys, ts], ...]
+    ink: Mapped[list[Any]] = mapped_column(JsonDocument)
+    prediction: Mapped[int] = mapped_column(Integer)
+    # ten probabilities, index = digit
+    probabilities: Mapped[list[float]] = mapped_column(JsonDocument)
+    model_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class CaptchaChallenge(Base):
+    """A "draw this digit" challenge; the client holds the token, the server only its sha256."""
+
+    __tablename__ = "captcha_challenges"
+    __table_args__ = (Index("ix_captcha_challenges_client_created", "client_key", "created_at"),)
+
+    # hex sha256 of the random challenge token
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digit: Mapped[int] = mapped_column(Integer)
+    # who asked (e.g. ``ip:<address>``), for per-client rate limits
+    client_key: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    solved_at: Mapped[datetime | None]
+    # failed solve attempts so far
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # hex sha256 of the one-time pass issued on success; cleared when the pass is consumed
+    pass_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pass_expires_at: Mapped[datetime | None]
+    pass_used_at: Mapped[datetime | None]

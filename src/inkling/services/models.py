@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from inkling.db.engine import default_engine, make_engine, session_scope
 from inkling.db.models import RegisteredModel
 from inkling.inference import DEFAULT_THREADS, DoodlePredictor
+from inkling.inference.digits import DigitPredictor
 from inkling.registry import ModelNotFoundError, activate, register_model
 from inkling.settings import get_settings
 
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "models"  # src/inkling/models/*.onnx + *.json
 DEFAULT_CHECK_INTERVAL = 5.0  # seconds between checks of which model is active
 DEFAULT_MAX_CACHED = 4  # predictors kept in memory (the active ones plus a few recent)
-PREDICTORS: dict[str, Callable[..., DoodlePredictor]] = {"doodle": DoodlePredictor}  # task -> class
+PREDICTORS: dict[str, Callable[..., Any]] = {"doodle": DoodlePredictor, "digit": DigitPredictor}  # task -> class
 
 
 @dataclass(frozen=True)

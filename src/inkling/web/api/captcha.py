@@ -1,0 +1,89 @@
+"""The digit captcha: ``POST /api/v1/captcha`` issues a challenge, ``.../{id}/solve`` checks a drawing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from inkling.registry import ModelNotFoundError
+from inkling.services.captcha import CaptchaError, issue_challenge, solve_challenge
+from inkling.services.digits import digit_predictor
+from inkling.web.api.digits import ProviderDep
+from inkling.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"])
+
+
+class CaptchaChallengePublic(BaseModel):
+    """A challenge: its id (a secret token, keep it), the digit to draw and when it expires."""
+
+    id: str
+    digit: int
+    prompt: str
+    expires_at: datetime
+
+
+class CaptchaSolve(BaseModel):
+    """The drawing, as raw ink with times: ``[[xs, ys, ts], ...]``."""
+
+    ink: list[Any]
+
+
+class CaptchaPassPublic(BaseModel):
+    """A one-time pass for sign-up, and its expiry."""
+
+    captcha_pass: str
+    expires_at: datetime
+
+
+def client_key(request: Request) -> str:
+    """Who is asking, for rate limits: the peer address (behind a proxy, the proxy's unless configured)."""
+    host = request.client.host if request.client else "unknown"
+    return f"ip:{host}"
+
+
+def _refusal(error: CaptchaError) -> JSONResponse:
+    return JSONResponse({"detail": str(error), "reason": error.reason}, status_code=error.status)
+
+
+@router.post("", response_model=CaptchaChallengePublic, status_code=201, responses={429: {}})
+def new_challenge(request: Request, session: SessionDep) -> Any:
+    """Issue a challenge: a random digit to draw within a few minutes."""
+    try:
+        issued = issue_challenge(session, client_key(request))
+    except CaptchaError as error:
+        return _refusal(error)
+    return CaptchaChallengePublic(
+        id=issued.token,
+        digit=issued.digit,
+        prompt=f"Draw the digit {issued.digit}",
+        expires_at=issued.expires_at,
+    )
+
+
+@router.post(
+    "/{challenge_id}/solve",
+    response_model=CaptchaPassPublic,
+    responses={404: {}, 409: {}, 410: {}, 422: {}, 429: {}},
+)
+async def solve(challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: ProviderDep) -> Any:
+    """Check a timed drawing of the challenge's digit; answer a one-time captcha pass."""
+
+    def work() -> Any:
+        try:
+            predictor = digit_predictor(session, provider)
+        except ModelNotFoundError as error:
+            return JSONResponse({"detail": str(error), "reason": "no_model"}, status_code=503)
+        try:
+            solved = solve_challenge(session, challenge_id, body.ink, predictor)
+        except CaptchaError as error:
+            session.commit()  # failed attempts count even though the request fails
+            return _refusal(error)
+        return CaptchaPassPublic(captcha_pass=solved.pass_token, expires_at=solved.expires_at)
+
+    return await run_in_threadpool(work)

@@ -1,0 +1,158 @@
+"""``POST /api/v1/digits/predict``: the digit in a drawing (JSON ink) or a picture (PNG upload)."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from inkling.inference.digits import DigitGuess, DigitPredictor
+from inkling.ink import InkError
+from inkling.ink.mnist import image_to_mnist
+from inkling.registry import ModelNotFoundError
+from inkling.services.digits import digit_predictor, predict_drawing
+from inkling.services.models import PredictorProvider
+from inkling.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1/digits", tags=["digits"])
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # PNG uploads and JSON bodies larger than this get 413
+MAX_IMAGE_PIXELS = 4096 * 4096  # decoded size limit for uploads (decompression bombs)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+UPLOAD_FIELDS = ("image", "file")  # multipart field names accepted for the picture
+
+
+class DigitInk(BaseModel):
+    """A drawn digit: Quick, Draw! raw ink ``[[xs, ys, ts], ...]`` in canvas pixels and milliseconds."""
+
+    ink: list[Any]
+
+
+class DigitPredictionPublic(BaseModel):
+    """The model's answer: best digit, its probability, all ten probabilities, ``name@version``."""
+
+    digit: int
+    confidence: float
+    probabilities: list[float]
+    model: str
+
+
+def get_provider(request: Request) -> PredictorProvider:
+    """The app's predictor cache (``app.state.predictors``; made on first use when the app has none)."""
+    provider = getattr(request.app.state, "predictors", None)
+    if provider is None:
+        provider = PredictorProvider(request.app.state.sessions.kw["bind"], threads=1)
+        request.app.state.predictors = provider
+    return provider
+
+
+ProviderDep = Annotated[PredictorProvider, Depends(get_provider)]
+
+
+def _public(guess: DigitGuess, predictor: DigitPredictor) -> DigitPredictionPublic:
+    return DigitPredictionPublic(
+        digit=guess.digit,
+        confidence=round(guess.confidence, 6),
+        probabilities=[round(p, 6) for p in guess.probabilities],
+        model=predictor.label,
+    )
+
+
+def _predictor(session: Session, provider: PredictorProvider) -> DigitPredictor:
+    try:
+        return digit_predictor(session, provider)
+    except ModelNotFoundError as error:
+        raise HTTPException(503, str(error)) from None
+
+
+def _from_ink(session: Session, provider: PredictorProvider, raw_ink: Any) -> DigitPredictionPublic:
+    predictor = _predictor(session, provider)
+    try:
+        guess, _ = predict_drawing(session, predictor, raw_ink)
+    except InkError as error:
+        raise HTTPException(422, f"invalid ink: {error}") from None
+    return _public(guess, predictor)
+
+
+def _from_png(session: Session, provider: PredictorProvider, data: bytes) -> DigitPredictionPublic:
+    if not data.startswith(PNG_SIGNATURE):
+        raise HTTPException(415, "the upload must be a PNG image")
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise HTTPException(413, f"the image is larger than {MAX_IMAGE_PIXELS} pixels")
+            image.load()
+            bitmap = image_to_mnist(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, InkError) as error:
+        raise HTTPException(400, f"the PNG could not be read: {error}") from None
+    predictor = _predictor(session, provider)
+    return _public(predictor.predict(bitmap), predictor)
+
+
+async def _limited_body(request: Request) -> bytes:
+    """The request body, refusing (413) more than ``MAX_UPLOAD_BYTES`` of it (plus multipart overhead)."""
+    declared = request.headers.get("content-length")
+    limit = MAX_UPLOAD_BYTES + 64 * 1024
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the request is larger than {MAX_UPLOAD_BYTES} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413, f"the request is larger than {MAX_UPLOAD_BYTES} bytes")
+    return bytes(body)
+
+
+async def _upload_bytes(request: Request) -> bytes:
+    """The uploaded picture of a multipart form (field ``image`` or ``file``)."""
+    await _limited_body(request)  # caches the body for request.form()
+    form = await request.form(max_files=1, max_fields=4)
+    upload = next((form.get(name) for name in UPLOAD_FIELDS if form.get(name) is not None), None)
+    if upload is None or isinstance(upload, str):
+        raise HTTPException(400, "send the picture as the multipart file field 'image'")
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, f"the image is larger than {MAX_UPLOAD_BYTES} bytes")
+    return data
+
+
+@router.post(
+    "/predict",
+    response_model=DigitPredictionPublic,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": DigitInk.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"image": {"type": "string", "format": "binary"}},
+                        "required": ["image"],
+                    }
+                },
+            },
+            "required": True,
+        }
+    },
+)
+async def predict(request: Request, session: SessionDep, provider: ProviderDep) -> DigitPredictionPublic:
+    """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored) or a PNG upload (not stored)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        body = await _limited_body(request)
+        try:
+            payload = DigitInk.model_validate_json(body)
+        except ValidationError as error:
+            raise HTTPException(
+                422, f"expected {{'ink': [[xs, ys, ts], ...]}}: {error.errors()[0]['msg']}"
+            ) from None
+        return await run_in_threadpool(_from_ink, session, provider, payload.ink)
+    if content_type == "multipart/form-data":
+        data = await _upload_bytes(request)
+        return await run_in_threadpool(_from_png, session, provider, data)
+    raise HTTPException(415, "send application/json with ink, or multipart/form-data with a PNG")
