@@ -13,9 +13,10 @@ from inkling.db.engine import engine_for, session_factory
 from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
 from inkling.web.api import auth as auth_api
-from inkling.web.api import captcha, digits, doodles, health
+from inkling.web.api import captcha, digits, doodles, games, health, rounds
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import digits as digits_page
+from inkling.web.pages import game as game_pages
 from inkling.web.pages import home
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
@@ -68,7 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(digits.router)
     app.include_router(captcha.router)
     app.include_router(doodles.router)
+    app.include_router(games.router)
+    app.include_router(rounds.router)
     app.include_router(home.router)
+    app.include_router(game_pages.router)
     app.include_router(digits_page.router)
     app.include_router(auth_pages.router)
     return app

@@ -1,0 +1,464 @@
+"""The game's use cases: start a game and its rounds, judge live ink, finish rounds, take feedback.
+
+Every rule comes from :mod:`inkling.game`; this module maps database rows to the domain state and
+back. The web tier keeps nothing between requests: each call reloads the round from its row, applies
+the update on the server clock (time since ``rounds.started_at``) and writes the state back. Updates
+of one round are serialised by a row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite a write
+that takes the database's write lock first). Functions flush but never commit: the caller commits.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from inkling.db.models import Drawing, Feedback, RegisteredModel, User, Word, WordCategory
+from inkling.db.models import Game as GameRow
+from inkling.db.models import Round as RoundRow
+from inkling.db.repositories.words import WordRepository
+from inkling.game import (
+    ROUNDS_PER_GAME,
+    Game,
+    GameStatus,
+    LiveGuesses,
+    Outcome,
+    Round,
+    RoundClosedError,
+    RoundResult,
+    RoundState,
+    RoundUpdate,
+    live_guesses,
+    same_word,
+)
+from inkling.ink import Ink
+from inkling.services.doodles import doodle_predictor, guess_doodle, model_label, parse_drawing
+from inkling.services.models import PredictorProvider
+
+MAX_CLIENT_CLOCK_MS = 10 * 60 * 1000  # a client's "ms since the first point" beyond this is nonsense
+
+
+class GameNotFoundError(LookupError):
+    """No such game or round (404)."""
+
+
+class NotYourGameError(PermissionError):
+    """The game belongs to another player (403)."""
+
+
+class UnknownCategoryError(LookupError):
+    """No category with that slug (404)."""
+
+
+class UnknownWordError(LookupError):
+    """Feedback names a word that is not in the word list (422)."""
+
+
+class NoDrawingError(RuntimeError):
+    """Feedback on a round that has no stored drawing (409)."""
+
+
+@dataclass(frozen=True)
+class InkOutcome:
+    """One judged ink update: the rules' answer, what to show, the row, and the model used."""
+
+    update: RoundUpdate
+    live: LiveGuesses
+    round: RoundRow
+    model: str
+    elapsed_ms: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A round closed by ``finish_round``, with its result."""
+
+    round: RoundRow
+    result: RoundResult
+
+
+# --- time ----------------------------------------------------------------------------------------
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch."""
+    return int(aware(moment).timestamp() * 1000)
+
+
+def _finished_ms(row: RoundRow) -> int | None:
+    """Round-clock time of ``finished_at``."""
+    if row.finished_at is None:
+        return None
+    return round((aware(row.finished_at) - aware(row.started_at)) / timedelta(milliseconds=1))
+
+
+def elapsed_ms(row: RoundRow, now: datetime) -> int:
+    """Server-clock milliseconds since the round showed its word (never negative)."""
+    return max(epoch_ms(now) - epoch_ms(row.started_at), 0)
+
+
+# --- rows <-> domain -----------------------------------------------------------------------------
+
+
+def round_state(row: RoundRow) -> RoundState:
+    """The domain state stored in a ``rounds`` row."""
+    return RoundState.restore(
+        number=row.number,
+        word=row.word.text,
+        started_at_ms=epoch_ms(row.started_at),
+        first_stroke_ms=row.first_stroke_ms,
+        recognized_ms=row.recognized_ms,
+        drawing_ms=row.drawing_ms,
+        finished_ms=_finished_ms(row),
+        recognized=row.recognized,
+        attempts=row.attempts,
+        model_id=row.model_id,
+        guesses=row.guesses or None,
+    )
+
+
+def _save_round(row: RoundRow, played: Round) -> None:
+    """Write a round's state back to its row."""
+    record = played.state.to_record()
+    for name in ("first_stroke_ms", "recognized_ms", "drawing_ms", "recognized", "attempts", "model_id"):
+        setattr(row, name, record[name])
+    row.guesses = record["guesses"]
+    finished = record["finished_ms"]
+    row.finished_at = None if finished is None else aware(row.started_at) + timedelta(milliseconds=finished)
+
+
+def category_of(session: Session, row: GameRow) -> WordCategory | None:
+    """The game's word category (None: any word)."""
+    return session.get(WordCategory, row.category_id) if row.category_id is not None else None
+
+
+def domain_game(session: Session, row: GameRow) -> Game:
+    """The domain game of a ``games`` row and its rounds."""
+    category = category_of(session, row)
+    slug = category.slug if category is not None else None
+    rounds = [Round(round_state(r)) for r in row.rounds]
+    return Game(slug, rounds, row.rounds_total)
+
+
+def _save_game(row: GameRow, game: Game, now: datetime) -> None:
+    """Copy the derived status and score to the ``games`` row."""
+    row.score = game.total_score
+    if game.status is GameStatus.FINISHED and row.status != GameStatus.FINISHED.value:
+        row.status = GameStatus.FINISHED.value
+        row.finished_at = now
+
+
+# --- loading with ownership and locks ------------------------------------------------------------
+
+
+def _take_write_lock(session: Session, table: Any, row_id: int) -> None:
+    """On SQLite, a no-op write so that concurrent read-modify-writes queue behind this transaction."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(table).where(table.id == row_id).values(id=table.id))
+
+
+def load_game(session: Session, game_id: int, player: User, *, lock: bool = False) -> GameRow:
+    """The player's game (404 if none, 403 if another player's), locked for update when ``lock``."""
+    if lock:
+        _take_write_lock(session, GameRow, game_id)
+    query = select(GameRow).where(GameRow.id == game_id).options(selectinload(GameRow.rounds))
+    if lock:
+        query = query.with_for_update(of=GameRow).execution_options(populate_existing=True)
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise GameNotFoundError(f"no game {game_id}")
+    if row.user_id != player.id:
+        raise NotYourGameError(f"game {game_id} belongs to another player")
+    return row
+
+
+def load_round(session: Session, round_id: int, player: User, *, lock: bool = False) -> RoundRow:
+    """The player's round (404 if none, 403 if another player's), locked for update when ``lock``."""
+    if lock:
+        _take_write_lock(session, RoundRow, round_id)
+    query = select(RoundRow).where(RoundRow.id == round_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        raise GameNotFoundError(f"no round {round_id}")
+    if row.game.user_id != player.id:
+        raise NotYourGameError(f"round {round_id} belongs to another player's game")
+    return row
+
+
+def _require_open(row: RoundRow) -> RoundRow:
+    """The round, if it still takes ink; ``RoundClosedError`` (409) once it is finished."""
+    if row.finished_at is not None:
+        raise RoundClosedError(f"round {row.number} ({row.word.text!r}) is already finished")
+    return row
+
+
+def list_games(session: Session, player: User, limit: int = 50) -> list[GameRow]:
+    """The player's games, newest first."""
+    query = (
+        select(GameRow)
+        .where(GameRow.user_id == player.id)
+        .options(selectinload(GameRow.rounds))
+        .order_by(GameRow.started_at.desc(), GameRow.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+# --- use cases -----------------------------------------------------------------------------------
+
+
+def start_game(
+    session: Session,
+    player: User,
+    category_slug: str | None,
+    now: datetime,
+    rounds_total: int = ROUNDS_PER_GAME,
+) -> GameRow:
+    """A new game in a category (``None``: any word) for ``player``."""
+    category = None
+    if category_slug is not None:
+        category = WordRepository(session).get_category(category_slug)
+        if category is None:
+            raise UnknownCategoryError(f"no word category {category_slug!r}")
+    row = GameRow(
+        user_id=player.id,
+        category_id=category.id if category else None,
+        rounds_total=rounds_total,
+        status=GameStatus.PLAYING.value,
+        score=0,
+        started_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def candidate_words(session: Session, game: GameRow) -> list[str]:
+    """Words the next round may show: the game's category, or any word when it has too few (GAME.md)."""
+    repository = WordRepository(session)
+    category = category_of(session, game)
+    if category is not None:
+        words = [w.text for w in repository.list_words(category.slug)]
+        if len(words) >= game.rounds_total:
+            return words
+    return [w.text for w in repository.list_words()]
+
+
+def start_round(session: Session, game_id: int, player: User, now: datetime, rng: random.Random) -> RoundRow:
+    """Start the game's next round with a word not drawn in it yet; an expired open round is closed first."""
+    row = load_game(session, game_id, player, lock=True)
+    game = domain_game(session, row)
+    current = game.current_round
+    if current is not None and Round.is_expired(current.elapsed_ms(epoch_ms(now))):
+        current.finish(current.elapsed_ms(epoch_ms(now)))
+        _save_round(row.rounds[-1], current)
+    played = game.start_next_round(candidate_words(session, row), rng, epoch_ms(now))
+    word = session.scalars(select(Word).where(Word.text == played.word)).one()
+    new = RoundRow(game_id=row.id, number=played.number, word_id=word.id, started_at=now, guesses={})
+    _save_round(new, played)
+    session.add(new)
+    _save_game(row, game, now)
+    session.flush()
+    return new
+
+
+def _model_id(session: Session, name: str, version: int | None) -> int | None:
+    """The registry id of a model version (None for a model outside the registry)."""
+    if version is None:
+        return None
+    query = select(RegisteredModel.id).where(RegisteredModel.name == name, RegisteredModel.version == version)
+    return session.scalar(query)
+
+
+def _first_stroke_ms(elapsed: int, ink: Ink | None, client_clock_ms: int | None) -> int | None:
+    """When the first point was drawn, on the round clock: now minus the drawing's own age."""
+    if ink is None:
+        return None
+    if client_clock_ms is None:
+        times = [float(s.ts.max()) for s in ink if s.ts is not None]
+        client_clock_ms = int(max(times)) if times else 0
+    return max(elapsed - max(client_clock_ms, 0), 0)
+
+
+def _store_drawing(session: Session, row: RoundRow, raw_ink: list[Any], ink: Ink, player: User) -> None:
+    """Keep the round's full drawing (one ``drawings`` row per round, replaced as the ink grows)."""
+    points = sum(len(s.xs) for s in ink)
+    drawing = row.drawing
+    if drawing is None:
+        drawing = Drawing(ink=raw_ink, word_id=row.word_id, user_id=player.id, source="game")
+        session.add(drawing)
+        row.drawing = drawing
+    drawing.ink = raw_ink
+    drawing.stroke_count = len(ink)
+    drawing.point_count = points
+
+
+def _judge(
+    session: Session,
+    row: RoundRow,
+    ink: Ink | None,
+    provider: PredictorProvider,
+    raw_ink: list[Any],
+) -> tuple[list[tuple[str, float]], str, int | None]:
+    """Run the active model on the ink: ranked (word, probability), ``name@version``, registry id."""
+    predictor = doodle_predictor(provider)
+    result = guess_doodle(predictor, ink if ink is not None else raw_ink)
+    model_id = _model_id(session, predictor.model_name, predictor.version)
+    return [(g.word, g.probability) for g in result.guesses], model_label(predictor), model_id
+
+
+def submit_ink(
+    session: Session,
+    round_id: int,
+    player: User,
+    raw_ink: list[Any],
+    provider: PredictorProvider,
+    now: datetime,
+    client_clock_ms: int | None = None,
+) -> InkOutcome:
+    """Judge the drawing so far; the drawing is stored when it is recognised or the round closes."""
+    ink = parse_drawing(raw_ink)  # InkError before anything is read or written
+    row = _require_open(load_round(session, round_id, player))
+    guesses, label, model_id = _judge(session, row, ink, provider, raw_ink)
+    row = load_round(session, round_id, player, lock=True)
+    played = Round(round_state(row))
+    elapsed = elapsed_ms(row, now)
+    first = _first_stroke_ms(elapsed, ink, client_clock_ms)
+    strokes = 0 if ink is None else len(ink)
+    outcome = played.record_guesses(elapsed, guesses, strokes, first_stroke_ms=first, model_id=model_id)
+    _save_round(row, played)
+    if ink is not None and (outcome.outcome is Outcome.RECOGNISED or outcome.closed):
+        _store_drawing(session, row, raw_ink, ink, player)
+    if outcome.closed:
+        _close_game(session, row, now)
+    recognized_word = played.word if played.recognized else None
+    live = live_guesses(outcome.guesses, recognized_word=recognized_word)
+    session.flush()
+    return InkOutcome(outcome, live, row, label, elapsed)
+
+
+def finish_round(
+    session: Session,
+    round_id: int,
+    player: User,
+    raw_ink: list[Any],
+    provider: PredictorProvider,
+    now: datetime,
+    client_clock_ms: int | None = None,
+) -> Finished:
+    """Close the round (time ran out, the player gave up or moves on) and store its full drawing."""
+    ink = parse_drawing(raw_ink)
+    row = _require_open(load_round(session, round_id, player))
+    judged = _judge(session, row, ink, provider, raw_ink) if ink is not None else None
+    row = load_round(session, round_id, player, lock=True)
+    played = Round(round_state(row))
+    elapsed = elapsed_ms(row, now)
+    result = None
+    if judged is not None:
+        guesses, _, model_id = judged
+        first = _first_stroke_ms(elapsed, ink, client_clock_ms)
+        update_ = played.record_guesses(elapsed, guesses, len(ink), first_stroke_ms=first, model_id=model_id)
+        result = update_.result
+    if result is None:
+        result = played.finish(elapsed)
+    _save_round(row, played)
+    if ink is not None:
+        _store_drawing(session, row, raw_ink, ink, player)
+    _close_game(session, row, now)
+    session.flush()
+    return Finished(row, result)
+
+
+def _close_game(session: Session, row: RoundRow, now: datetime) -> None:
+    """Bring the game's score and status up to date after one of its rounds closed."""
+    session.flush()
+    game_row = row.game
+    session.refresh(game_row, attribute_names=["rounds"])
+    _save_game(game_row, domain_game(session, game_row), now)
+
+
+def give_feedback(
+    session: Session, round_id: int, player: User, word_text: str, confirmed: bool, now: datetime
+) -> Feedback:
+    """Store the player's label for the round's drawing (one per round: a new answer replaces the old)."""
+    row = load_round(session, round_id, player)
+    if row.finished_at is None or row.drawing_id is None:
+        raise NoDrawingError(f"round {round_id} has no finished drawing to label yet")
+    label = _word(session, word_text)
+    top = (row.guesses or {}).get("last") or []
+    guessed = _word_or_none(session, top[0][0]) if top else None
+    feedback = session.scalars(
+        select(Feedback).where(Feedback.round_id == row.id, Feedback.user_id == player.id)
+    ).one_or_none()
+    if feedback is None:
+        feedback = Feedback(drawing_id=row.drawing_id, round_id=row.id, user_id=player.id)
+        session.add(feedback)
+    feedback.guessed_word_id = guessed.id if guessed else None
+    feedback.correct_word_id = label.id
+    feedback.confirmed = confirmed
+    feedback.created_at = now
+    session.flush()
+    return feedback
+
+
+def _word_or_none(session: Session, text: str) -> Word | None:
+    """The word row named ``text`` (case-, space- and underscore-insensitive), or None."""
+    exact = session.scalars(select(Word).where(Word.text == text)).one_or_none()
+    if exact is not None:
+        return exact
+    return next((w for w in WordRepository(session).list_words() if same_word(w.text, text)), None)
+
+
+def _word(session: Session, text: str) -> Word:
+    """The word row named ``text``; ``UnknownWordError`` when there is none."""
+    word = _word_or_none(session, text)
+    if word is None:
+        raise UnknownWordError(f"{text!r} is not one of the words (see /api/v1/words)")
+    return word
+
+
+@dataclass(frozen=True)
+class GivenFeedback:
+    """A player's label for a round: the word and whether the model's answer was confirmed."""
+
+    word: str
+    confirmed: bool
+
+
+def feedback_of(session: Session, rounds: Sequence[RoundRow]) -> dict[int, GivenFeedback]:
+    """The latest feedback given on each of ``rounds``, by round id."""
+    ids = [r.id for r in rounds]
+    if not ids:
+        return {}
+    query = (
+        select(Feedback.round_id, Word.text, Feedback.confirmed)
+        .join(Word, Word.id == Feedback.correct_word_id)
+        .where(Feedback.round_id.in_(ids))
+        .order_by(Feedback.id)
+    )
+    return {round_id: GivenFeedback(text, confirmed) for round_id, text, confirmed in session.execute(query)}
+
+
+def model_labels(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    """``name@version`` of registry models by id."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(RegisteredModel.id, RegisteredModel.name, RegisteredModel.version).where(
+            RegisteredModel.id.in_(wanted)
+        )
+    )
+    return {i: f"{name}@{version}" for i, name, version in rows}

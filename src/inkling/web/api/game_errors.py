@@ -1,0 +1,48 @@
+"""Domain and service errors of the game, as HTTP answers with a clear message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import HTTPException
+
+from inkling.db.models import User
+from inkling.game import GameFinishedError, NotEnoughWordsError, RoundClosedError, RoundOpenError
+from inkling.ink import InkError
+from inkling.registry import ModelNotFoundError
+from inkling.services import game as games
+
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (games.GameNotFoundError, 404),
+    (games.UnknownCategoryError, 404),
+    (games.NotYourGameError, 403),
+    (games.UnknownWordError, 422),
+    (games.NoDrawingError, 409),
+    (RoundClosedError, 409),
+    (RoundOpenError, 409),
+    (GameFinishedError, 409),
+    (NotEnoughWordsError, 409),
+    (ModelNotFoundError, 503),
+)
+
+
+@contextmanager
+def game_errors() -> Iterator[None]:
+    """Turn the game's errors into 4xx/503 answers (``InkError`` is a 422 naming the problem)."""
+    try:
+        yield
+    except InkError as error:
+        raise HTTPException(422, f"invalid ink: {error}") from None
+    except Exception as error:
+        for kind, status in STATUS:
+            if isinstance(error, kind):
+                raise HTTPException(status, str(error)) from None
+        raise
+
+
+def require_player(user: User | None) -> User:
+    """The requesting player; 403 for a request without a session (it cannot own any game)."""
+    if user is None:
+        raise HTTPException(403, "this game belongs to another player (no session)")
+    return user

@@ -1,0 +1,192 @@
+"""Request and response schemas of the game API, and their mapping from rows (only XPublic leaves)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from inkling.db.models import Game as GameRow
+from inkling.db.models import Round as RoundRow
+from inkling.game import MAX_ROUND_POINTS, ROUND_MS, Round, RoundResult
+from inkling.services import game as games
+from inkling.web.api.doodles import GuessPublic
+
+MAX_CLIENT_CLOCK_MS = games.MAX_CLIENT_CLOCK_MS
+
+
+class GameCreate(BaseModel):
+    """A new game: a category slug (see ``GET /api/v1/words/categories``), or null for any word."""
+
+    category: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class InkCreate(BaseModel):
+    """The drawing so far in Quick, Draw! raw ink ``[[xs, ys, ts], ...]`` ([] for an empty canvas)."""
+
+    ink: list[Any] = Field(description="strokes [[xs, ys, ts], ...], ts in ms since the first point")
+    clock_ms: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_CLIENT_CLOCK_MS,
+        description="ms since the drawing's first point when the client sent it (default: the last ts)",
+    )
+
+
+class FeedbackCreate(BaseModel):
+    """The player's label for a round's drawing: the official word it shows; was the model right."""
+
+    word: str = Field(min_length=1, max_length=128)
+    confirmed: bool
+
+
+class FeedbackPublic(BaseModel):
+    """A stored label."""
+
+    round_id: int
+    word: str
+    confirmed: bool
+
+
+class RoundResultPublic(BaseModel):
+    """A closed round: whether and when the model named the word, times, attempts, points, the drawing."""
+
+    recognized: bool
+    points: int
+    attempts: int
+    first_stroke_ms: int | None
+    recognized_ms: int | None
+    drawing_ms: int | None
+    drawing_duration_ms: int | None
+    finished_ms: int
+    said: list[str]
+    guesses: list[GuessPublic]
+    model: str | None
+    drawing_id: int | None
+    ink: list[Any] | None = None
+
+
+class RoundPublic(BaseModel):
+    """A round: its word, when it started and how long the player has; ``result`` once closed."""
+
+    id: int
+    game_id: int
+    number: int
+    word: str
+    started_at: datetime
+    time_limit_ms: int
+    status: str  # drawing | finished
+    result: RoundResultPublic | None = None
+    feedback: FeedbackPublic | None = None
+
+
+class GamePublic(BaseModel):
+    """A game and its rounds so far."""
+
+    id: int
+    category: str | None
+    category_name: str | None
+    rounds_total: int
+    status: str
+    score: int
+    max_score: int
+    started_at: datetime
+    finished_at: datetime | None
+    rounds: list[RoundPublic]
+
+
+class LiveGuessPublic(BaseModel):
+    """What the UI says while the player draws: "I see… cat? or fox?"."""
+
+    words: list[str]
+    confident: bool
+    phrase: str
+    shown: list[GuessPublic]
+
+
+class InkResultPublic(BaseModel):
+    """The answer to one ink update."""
+
+    round_id: int
+    outcome: str  # drawing | recognised | already_recognised | timed_out
+    accepted: bool
+    recognized: bool
+    closed: bool
+    guesses: list[GuessPublic]
+    live: LiveGuessPublic
+    remaining_ms: int
+    elapsed_ms: int
+    model: str
+    result: RoundResultPublic | None = None
+
+
+def _guesses(items: Any) -> list[GuessPublic]:
+    return [GuessPublic(word=g.word, probability=round(g.probability, 6)) for g in items]
+
+
+def result_public(
+    result: RoundResult, row: RoundRow, labels: dict[int, str], *, with_ink: bool = True
+) -> RoundResultPublic:
+    """The public form of a closed round's result."""
+    return RoundResultPublic(
+        recognized=result.recognized,
+        points=result.points,
+        attempts=result.attempts,
+        first_stroke_ms=result.first_stroke_ms,
+        recognized_ms=result.recognized_ms,
+        drawing_ms=result.drawing_ms,
+        drawing_duration_ms=result.drawing_duration_ms,
+        finished_ms=result.finished_ms,
+        said=list(result.said),
+        guesses=_guesses(result.guesses),
+        model=labels.get(result.model_id) if result.model_id is not None else None,
+        drawing_id=row.drawing_id,
+        ink=row.drawing.ink if with_ink and row.drawing is not None else None,
+    )
+
+
+def round_public(
+    row: RoundRow,
+    labels: dict[int, str],
+    feedback: games.GivenFeedback | None = None,
+    *,
+    with_ink: bool = True,
+) -> RoundPublic:
+    """The public form of a round row."""
+    played = Round(games.round_state(row))
+    result = result_public(played.result(), row, labels, with_ink=with_ink) if played.closed else None
+    given = None
+    if feedback is not None:
+        given = FeedbackPublic(round_id=row.id, word=feedback.word, confirmed=feedback.confirmed)
+    return RoundPublic(
+        id=row.id,
+        game_id=row.game_id,
+        number=row.number,
+        word=row.word.text,
+        started_at=games.aware(row.started_at),
+        time_limit_ms=ROUND_MS,
+        status="finished" if played.closed else "drawing",
+        result=result,
+        feedback=given,
+    )
+
+
+def game_public(session: Session, row: GameRow, *, with_ink: bool = True) -> GamePublic:
+    """The public form of a game with all its rounds."""
+    labels = games.model_labels(session, [r.model_id for r in row.rounds])
+    given = games.feedback_of(session, row.rounds)
+    category = games.category_of(session, row)
+    return GamePublic(
+        id=row.id,
+        category=category.slug if category is not None else None,
+        category_name=category.name if category is not None else None,
+        rounds_total=row.rounds_total,
+        status=row.status,
+        score=row.score,
+        max_score=row.rounds_total * MAX_ROUND_POINTS,
+        started_at=games.aware(row.started_at),
+        finished_at=games.aware(row.finished_at) if row.finished_at else None,
+        rounds=[round_public(r, labels, given.get(r.id), with_ink=with_ink) for r in row.rounds],
+    )

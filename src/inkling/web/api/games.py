@@ -1,0 +1,57 @@
+"""``/api/v1/games``: start a game, start its next round, read it back, list the player's games."""
+
+from __future__ import annotations
+
+import random
+
+from fastapi import APIRouter, Path, Request
+
+from inkling.services import game as games
+from inkling.web.api.game_errors import game_errors, require_player
+from inkling.web.api.game_schemas import GameCreate, GamePublic, RoundPublic, game_public, round_public
+from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/games", tags=["games"])
+
+GameId = Path(ge=1, le=2**31 - 1, description="the game's id")
+
+
+def rng_of(request: Request) -> random.Random:
+    """The app's word picker (tests may set ``app.state.rng``), else a fresh system-seeded one."""
+    return getattr(request.app.state, "rng", None) or random.Random()
+
+
+@router.post("", response_model=GamePublic, status_code=201, dependencies=[CsrfProtect])
+def start_game(body: GameCreate, session: SessionDep, player: PlayerDep, now: NowDep) -> GamePublic:
+    """Start a game of 6 rounds in a category (``null``: any word); the player is a guest if not logged in."""
+    with game_errors():
+        row = games.start_game(session, player, body.category, now)
+    session.commit()
+    return game_public(session, row)
+
+
+@router.get("", response_model=list[GamePublic])
+def list_games(session: SessionDep, user: CurrentUserDep) -> list[GamePublic]:
+    """The player's games, newest first (without the drawings' ink)."""
+    if user is None:
+        return []
+    return [game_public(session, row, with_ink=False) for row in games.list_games(session, user)]
+
+
+@router.get("/{game_id}", response_model=GamePublic)
+def read_game(session: SessionDep, user: CurrentUserDep, game_id: int = GameId) -> GamePublic:
+    """A game with every round: word, drawing ink, the model's top guesses, times and points."""
+    with game_errors():
+        row = games.load_game(session, game_id, require_player(user))
+    return game_public(session, row)
+
+
+@router.post("/{game_id}/rounds", response_model=RoundPublic, status_code=201, dependencies=[CsrfProtect])
+def start_round(
+    request: Request, session: SessionDep, player: PlayerDep, now: NowDep, game_id: int = GameId
+) -> RoundPublic:
+    """Start the next round: a word not drawn in this game yet; the 20 s clock starts now (server time)."""
+    with game_errors():
+        row = games.start_round(session, game_id, player, now, rng_of(request))
+    session.commit()
+    return round_public(row, {})

@@ -1,0 +1,97 @@
+"""``/api/v1/rounds``: live ink (guesses and outcome), finish a round, label its drawing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path
+
+from inkling.services import game as games
+from inkling.web.api.doodles import GuessPublic
+from inkling.web.api.game_errors import game_errors, require_player
+from inkling.web.api.game_schemas import (
+    FeedbackCreate,
+    FeedbackPublic,
+    InkCreate,
+    InkResultPublic,
+    LiveGuessPublic,
+    RoundResultPublic,
+    result_public,
+)
+from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PredictorsDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
+
+RoundId = Path(ge=1, le=2**31 - 1, description="the round's id")
+
+
+def _guesses(items: Any) -> list[GuessPublic]:
+    return [GuessPublic(word=g.word, probability=round(g.probability, 6)) for g in items]
+
+
+@router.post("/{round_id}/ink", response_model=InkResultPublic, dependencies=[CsrfProtect])
+def submit_ink(
+    body: InkCreate,
+    session: SessionDep,
+    user: CurrentUserDep,
+    predictors: PredictorsDep,
+    now: NowDep,
+    round_id: int = RoundId,
+) -> InkResultPublic:
+    """Judge the drawing so far: live guesses, the outcome, time left; the result once the round closes."""
+    with game_errors():
+        judged = games.submit_ink(
+            session, round_id, require_player(user), body.ink, predictors, now, body.clock_ms
+        )
+    session.commit()
+    update, live, row = judged.update, judged.live, judged.round
+    labels = games.model_labels(session, [row.model_id])
+    result = result_public(update.result, row, labels, with_ink=False) if update.result else None
+    return InkResultPublic(
+        round_id=row.id,
+        outcome=update.outcome.value,
+        accepted=update.accepted,
+        recognized=row.recognized,
+        closed=update.closed,
+        guesses=_guesses(update.guesses),
+        live=LiveGuessPublic(
+            words=list(live.words), confident=live.confident, phrase=live.phrase(), shown=_guesses(live.shown)
+        ),
+        remaining_ms=update.remaining_ms,
+        elapsed_ms=judged.elapsed_ms,
+        model=judged.model,
+        result=result,
+    )
+
+
+@router.post("/{round_id}/finish", response_model=RoundResultPublic, dependencies=[CsrfProtect])
+def finish_round(
+    body: InkCreate,
+    session: SessionDep,
+    user: CurrentUserDep,
+    predictors: PredictorsDep,
+    now: NowDep,
+    round_id: int = RoundId,
+) -> RoundResultPublic:
+    """Close the round (time is up, the player gives up or moves on) and store its full drawing."""
+    with game_errors():
+        finished = games.finish_round(
+            session, round_id, require_player(user), body.ink, predictors, now, body.clock_ms
+        )
+    session.commit()
+    labels = games.model_labels(session, [finished.round.model_id])
+    return result_public(finished.result, finished.round, labels)
+
+
+@router.post(
+    "/{round_id}/feedback", response_model=FeedbackPublic, status_code=201, dependencies=[CsrfProtect]
+)
+def give_feedback(
+    body: FeedbackCreate, session: SessionDep, user: CurrentUserDep, now: NowDep, round_id: int = RoundId
+) -> FeedbackPublic:
+    """Label the round's drawing with the official word it shows (labelled training data)."""
+    with game_errors():
+        games.give_feedback(session, round_id, require_player(user), body.word, body.confirmed, now)
+    session.commit()
+    given = games.feedback_of(session, [games.load_round(session, round_id, require_player(user))])[round_id]
+    return FeedbackPublic(round_id=round_id, word=given.word, confirmed=given.confirmed)
