@@ -141,3 +141,22 @@ def load_command(
             f"mnist_{split}: {report.inserted[split]} inserted, {report.present[split]} already there",
             highlight=False,
         )
+
+
+@app.command("export-drawings")
+def export_drawings_command(
+    out: Path = typer.Option(..., "--out", "-o", help="Output FILE.ndjson, or FILE.ndjson.gz to gzip it."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Export labelled drawings (contributed, and game drawings players labelled) as raw ndjson."""
+    from inkling.services.collect import export_ndjson
+
+    hint = "run `inkling db upgrade` first"
+    with database_session(database_url, migrate_first=False, table="drawings", hint=hint) as session:
+        try:
+            counts = export_ndjson(session, out)
+        except OSError as error:
+            raise _fail(error) from None
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {source}" for source, n in counts.items())
+    console.print(f"{total} drawings ({parts}) -> {out}", highlight=False, soft_wrap=True)

@@ -12,12 +12,17 @@ import inkling
 from inkling.db.engine import engine_for, session_factory
 from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
+from inkling.web.api import analytics as analytics_api
 from inkling.web.api import auth as auth_api
-from inkling.web.api import captcha, digits, doodles, games, health, rounds
+from inkling.web.api import captcha, digits, doodles, drawings, games, health, leaderboard, rounds
+from inkling.web.api import models as models_api
+from inkling.web.api import words as words_api
 from inkling.web.pages import auth as auth_pages
+from inkling.web.pages import collect as collect_page
 from inkling.web.pages import digits as digits_page
 from inkling.web.pages import game as game_pages
-from inkling.web.pages import home
+from inkling.web.pages import home, playground, stats
+from inkling.web.pages import words as words_page
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
 
@@ -34,6 +39,7 @@ BODY_LIMITS = {
     "/api/v1/doodles/": INK_BODY_LIMIT,
     "/api/v1/rounds/": INK_BODY_LIMIT,
     "/api/v1/games": AUTH_BODY_LIMIT,
+    "/api/v1/drawings": INK_BODY_LIMIT,
 }
 
 
@@ -71,8 +77,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(doodles.router)
     app.include_router(games.router)
     app.include_router(rounds.router)
+    app.include_router(leaderboard.router)
+    app.include_router(analytics_api.router)
+    app.include_router(words_api.router)
+    app.include_router(models_api.router)
+    app.include_router(drawings.router)
     app.include_router(home.router)
     app.include_router(game_pages.router)
+    app.include_router(stats.router)
+    app.include_router(words_page.router)
+    app.include_router(playground.router)
+    app.include_router(collect_page.router)
     app.include_router(digits_page.router)
     app.include_router(auth_pages.router)
     return app

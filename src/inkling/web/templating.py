@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 import inkling
+from inkling.web.charts import percent, seconds
 from inkling.web.ink_svg import ink_to_svg
 from inkling.web.security import template_context
 
@@ -16,3 +17,5 @@ templates = Jinja2Templates(
 )
 templates.env.globals["version"] = inkling.__version__
 templates.env.globals["ink_svg"] = ink_to_svg
+templates.env.filters["seconds"] = seconds
+templates.env.filters["percent"] = percent

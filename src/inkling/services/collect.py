@@ -1,0 +1,217 @@
+"""Labelled drawings: store drawings players make for the data set, show a word's drawings, export them.
+
+* ``store_collected`` (= ``validate_collected`` then ``store_valid``) checks the word and the raw ink
+  (``parse_ink``, strict times) and stores a ``drawings`` row with source ``collect``.
+* ``word_gallery`` pages through the stored drawings of one word (game rounds and collected ones), with
+  whether the machine recognised each.
+* ``labelled_records`` / ``export_ndjson`` write the labelled drawings — collected ones, and game
+  drawings a player confirmed or corrected (``feedback``, the latest label wins) — as Quick, Draw!
+  raw ndjson (``word``, ``countrycode``, ``timestamp``, ``recognized``, ``key_id``, ``drawing`` plus
+  ``source``), the format ``inkling.datasets.quickdraw`` and the trainer read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from inkling.db.models import Drawing, Feedback, Round, User, Word
+from inkling.ink import Ink, InkError, parse_ink
+
+COLLECT_SOURCE = "collect"  # drawings.source of drawings made for the data set
+FEEDBACK_SOURCE = "feedback"  # the export's source for game drawings labelled by a player
+GALLERY_SOURCES = ("game", "collect", "feedback", "import")  # never digits
+KEY_ID_PREFIX = "inkling-"  # exported key_id = prefix + drawings.id
+MAX_PER_PAGE = 60
+
+
+class UnknownWordError(LookupError):
+    """No enabled word by that name."""
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    """One drawing of a word, with what the machine made of it (``None``: not judged, e.g. collected)."""
+
+    drawing_id: int
+    ink: list[Any]
+    source: str
+    recognized: bool | None
+    recognized_ms: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class GalleryPage:
+    """One page of a word's drawings."""
+
+    word: Word
+    items: list[GalleryItem]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def find_word(session: Session, text: str) -> Word:
+    """The enabled word named ``text`` (any letter case, surrounding spaces ignored)."""
+    wanted = " ".join(str(text).split()).casefold()
+    word = session.scalars(
+        select(Word).where(func.lower(Word.text) == wanted, Word.enabled.is_(True)).limit(1)
+    ).first()
+    if word is None:
+        raise UnknownWordError(f"unknown word {text!r}; see GET /api/v1/words")
+    return word
+
+
+@dataclass(frozen=True)
+class ValidDrawing:
+    """A drawing that passed :func:`validate_collected`: its word and parsed raw ink."""
+
+    word: Word
+    ink: Ink
+
+
+def validate_collected(session: Session, *, word: str, raw_ink: Any) -> ValidDrawing:
+    """The word and parsed ink (times required, never stepping back); raises before anything is stored."""
+    target = find_word(session, word)
+    ink = parse_ink(raw_ink, strict_times=True)
+    if not ink.has_times:
+        raise InkError("ink needs times: send raw strokes [xs, ys, ts]")
+    return ValidDrawing(target, ink)
+
+
+def store_valid(session: Session, valid: ValidDrawing, user: User | None) -> Drawing:
+    """Store a validated drawing as a labelled ``collect`` drawing of ``user``."""
+    drawing = Drawing(
+        ink=valid.ink.to_lists(),
+        word_id=valid.word.id,
+        user_id=user.id if user is not None else None,
+        source=COLLECT_SOURCE,
+        stroke_count=len(valid.ink),
+        point_count=valid.ink.num_points,
+    )
+    session.add(drawing)
+    session.flush()
+    return drawing
+
+
+def store_collected(session: Session, *, word: str, raw_ink: Any, user: User | None) -> Drawing:
+    """Validate raw ink (with times) and store it as a labelled ``collect`` drawing; raises on bad input."""
+    return store_valid(session, validate_collected(session, word=word, raw_ink=raw_ink), user)
+
+
+def word_gallery(session: Session, word: str, *, page: int = 1, per_page: int = 24) -> GalleryPage:
+    """The stored drawings of ``word``, newest first: from game rounds (recognised or not) and collected."""
+    target = find_word(session, word)
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    page = max(1, int(page))
+    of_word = (
+        select(Drawing.id)
+        .outerjoin(Round, Round.drawing_id == Drawing.id)
+        .where(or_(Drawing.word_id == target.id, Round.word_id == target.id))
+        .where(Drawing.source.in_(GALLERY_SOURCES))
+    )
+    total = session.scalar(select(func.count()).select_from(of_word.distinct().subquery())) or 0
+    query = (
+        select(Drawing, Round.recognized, Round.recognized_ms)
+        .outerjoin(Round, Round.drawing_id == Drawing.id)
+        .where(or_(Drawing.word_id == target.id, Round.word_id == target.id))
+        .where(Drawing.source.in_(GALLERY_SOURCES))
+        .order_by(Drawing.created_at.desc(), Drawing.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    items, seen = [], set()
+    for drawing, recognized, recognized_ms in session.execute(query):
+        if drawing.id in seen:
+            continue
+        seen.add(drawing.id)
+        judged = None if recognized is None else bool(recognized)
+        items.append(
+            GalleryItem(drawing.id, drawing.ink, drawing.source, judged, recognized_ms, drawing.created_at)
+        )
+    return GalleryPage(target, items, total, page, per_page)
+
+
+def _timestamp(at: datetime) -> str:
+    """Quick, Draw!'s timestamp style: ``2017-03-28 13:28:00.85173 UTC``."""
+    return at.strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
+
+
+def _record(drawing: Drawing, word: str, source: str, recognized: bool | None) -> dict[str, Any]:
+    return {
+        "word": word,
+        "countrycode": "",
+        "timestamp": _timestamp(drawing.created_at),
+        "recognized": bool(recognized),
+        "key_id": f"{KEY_ID_PREFIX}{drawing.id}",
+        "drawing": drawing.ink,
+        "source": source,
+    }
+
+
+def labelled_records(session: Session, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Quick, Draw!-style records of every labelled drawing: collected first, then feedback-labelled."""
+    collected = (
+        select(Drawing, Word.text)
+        .join(Word, Word.id == Drawing.word_id)
+        .where(Drawing.source == COLLECT_SOURCE)
+        .order_by(Drawing.id)
+        .execution_options(yield_per=batch)
+    )
+    for drawing, word in session.execute(collected):
+        yield _record(drawing, word, COLLECT_SOURCE, None)
+    latest = (
+        select(Feedback.drawing_id, func.max(Feedback.id).label("feedback_id"))
+        .group_by(Feedback.drawing_id)
+        .subquery()
+    )
+    corrected = (
+        select(Drawing, Word.text, Round.recognized, Round.word_id, Feedback.correct_word_id)
+        .join(latest, latest.c.drawing_id == Drawing.id)
+        .join(Feedback, Feedback.id == latest.c.feedback_id)
+        .join(Word, Word.id == Feedback.correct_word_id)
+        .outerjoin(Round, Round.drawing_id == Drawing.id)
+        .where(Drawing.source != COLLECT_SOURCE, Drawing.source != "digit")
+        .order_by(Drawing.id)
+        .execution_options(yield_per=batch)
+    )
+    seen: set[int] = set()
+    for drawing, word, recognized, round_word, correct in session.execute(corrected):
+        if drawing.id in seen:
+            continue
+        seen.add(drawing.id)
+        # "recognized" as in Quick, Draw!: the model named the word the drawing truly shows
+        hit = bool(recognized) and round_word == correct
+        yield _record(drawing, word, FEEDBACK_SOURCE, hit)
+
+
+def _open(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "wt", encoding="utf-8")
+    return path.open("w", encoding="utf-8")
+
+
+def export_ndjson(session: Session, path: Path) -> dict[str, int]:
+    """Write :func:`labelled_records` to ``path`` (gzip for ``.gz``); returns the count per source."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {COLLECT_SOURCE: 0, FEEDBACK_SOURCE: 0}
+    with _open(path) as out:
+        for record in labelled_records(session):
+            out.write(json.dumps(record, separators=(",", ":")) + "\n")
+            counts[record["source"]] += 1
+    return counts

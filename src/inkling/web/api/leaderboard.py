@@ -1,0 +1,64 @@
+"""``GET /api/v1/leaderboard``: the fastest recognitions and the best games."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from inkling.services import analytics
+from inkling.web.api.analytics import ModelFilter, check_filters
+from inkling.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1/leaderboard", tags=["leaderboard"])
+
+
+class FastRecognitionPublic(BaseModel):
+    """A recognised round: who drew which word, and how soon (ms from the word shown) the model named it."""
+
+    player: str
+    word: str
+    category: str
+    recognized_ms: int
+    attempts: int
+    played_at: datetime
+    model_id: int | None
+
+
+class BestGamePublic(BaseModel):
+    """A finished game and its score."""
+
+    game_id: int
+    player: str
+    score: int
+    rounds_total: int
+    recognized: int
+    category: str | None
+    finished_at: datetime | None
+
+
+class LeaderboardPublic(BaseModel):
+    """Both boards; guests appear as ``guest``."""
+
+    model_id: int | None
+    fastest: list[FastRecognitionPublic]
+    best_games: list[BestGamePublic]
+
+
+@router.get("", response_model=LeaderboardPublic)
+def leaderboard(
+    session: SessionDep,
+    model: ModelFilter = None,
+    limit: Annotated[int, Query(ge=1, le=analytics.MAX_LIMIT, description="Rows per board.")] = 10,
+) -> LeaderboardPublic:
+    """The fastest recognitions and the best finished games, optionally of one model version."""
+    check_filters(session, model, None)
+    fastest = analytics.fastest_recognitions(session, model_id=model, limit=limit)
+    games = analytics.best_games(session, model_id=model, limit=limit)
+    return LeaderboardPublic(
+        model_id=model,
+        fastest=[FastRecognitionPublic(**vars(row)) for row in fastest],
+        best_games=[BestGamePublic(**vars(row)) for row in games],
+    )

@@ -1,0 +1,180 @@
+"""A real browser on a real server: the playground's live top 10, and contributing drawings.
+
+Draws a real Quick, Draw! drawing from the data mirror with mouse events. Needs the Python package
+``playwright`` and a Chromium at ``/usr/bin/chromium`` (no browser download); skips cleanly otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from inkling.datasets.quickdraw import iter_drawings
+from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("INKLING_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WORDS = ("apple", "fish", "eye", "diamond", "cat", "bicycle")  # words of the mirror's raw sample
+CANVAS_MARGIN = 30  # px left blank around the drawing on the canvas
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Playwright; skips when either is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as error:  # a broken browser install is an environment problem, not ours
+            pytest.skip(f"Chromium did not start: {error}")
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real `inkling serve` with words and the shipped models loaded: (base URL, SQLite file)."""
+    tmp_path = tmp_path_factory.mktemp("served")
+    db = tmp_path / "inkling.db"
+    env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{db}"}
+    for args in (["db", "upgrade"], ["words", "load"], ["models", "load"]):
+        subprocess.run([*INKLING, *args], env=env, check=True, cwd=tmp_path, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*INKLING, "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base_url, db
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _recognisable(base_url: str, data_dir: Path) -> dict[str, Any]:
+    """The first raw sample drawing whose word the server's model puts in its top 3."""
+    path = data_dir / "quickdraw" / "quickdraw_raw_sample.ndjson.gz"
+    if not path.is_file():
+        pytest.skip(f"{path} is missing")
+    for record in iter_drawings(path, words=WORDS, recognized=True, limit=60):
+        if sum(len(s[0]) for s in record["drawing"]) > 400:
+            continue  # keep the mouse work short
+        answer = httpx.post(f"{base_url}/api/v1/doodles/guess", json={"ink": record["drawing"], "top": 3})
+        if record["word"] in [g["word"] for g in answer.json()["guesses"]]:
+            return record
+    pytest.skip("no sample drawing the model recognises")
+
+
+def _draw(page: Any, canvas_selector: str, ink: list[list[list[float]]]) -> None:
+    """Trace ``ink`` on the canvas with mouse events, scaled to fit it."""
+    box = page.locator(canvas_selector).bounding_box()
+    xs = [x for s in ink for x in s[0]]
+    ys = [y for s in ink for y in s[1]]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    scale = (min(box["width"], box["height"]) - 2 * CANVAS_MARGIN) / span
+    left, top = box["x"] + CANVAS_MARGIN, box["y"] + CANVAS_MARGIN
+    for stroke in ink:
+        points = [
+            (left + (x - min(xs)) * scale, top + (y - min(ys)) * scale)
+            for x, y in zip(stroke[0], stroke[1], strict=True)
+        ]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for point in points[1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+
+
+def _watch_console(page: Any) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return problems
+
+
+def test_playground_shows_the_live_top_10_with_the_drawn_word(
+    browser: Any, served: tuple[str, Path], data_dir: Path
+) -> None:
+    base_url, _ = served
+    record = _recognisable(base_url, data_dir)
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    problems = _watch_console(page)
+    page.goto(f"{base_url}/playground")
+    page.wait_for_load_state("networkidle")
+    _draw(page, "#pg-canvas", record["drawing"])
+    bar = page.wait_for_selector(f'#pg-bars li[data-word="{record["word"]}"]', timeout=15_000)
+    assert bar is not None
+    labels = page.locator("#pg-bars li .prob-label").all_inner_texts()
+    assert len(labels) == 10 and all(label != "—" for label in labels)
+    updates = int(page.locator("#pg-bars").get_attribute("data-updates") or 0)
+    assert updates >= 2  # updated during the drawing, not once at the end
+    width = page.locator("#pg-bars li.best .prob-fill").evaluate("el => parseFloat(el.style.width)")
+    assert width > 0
+    page.click("#pg-clear")
+    page.wait_for_function("document.querySelector('#pg-bars li .prob-label').textContent === '—'")
+    assert problems == []
+    page.close()
+
+
+def test_contributed_drawings_are_stored(browser: Any, served: tuple[str, Path], data_dir: Path) -> None:
+    base_url, db = served
+    record = _recognisable(base_url, data_dir)
+    word = record["word"]
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    problems = _watch_console(page)
+    page.goto(f"{base_url}/contribute?word={word}")
+    page.wait_for_function(f"document.getElementById('co-prompt').textContent === {word!r}")
+    _draw(page, "#co-canvas", record["drawing"])
+    page.click("#co-submit")
+    page.wait_for_selector("#co-thanks:not([hidden])")
+    assert word in page.inner_text("#co-thanks")
+    # the first drawing made a guest session; the second must pass the CSRF check with its new token
+    second = page.inner_text("#co-prompt")
+    _draw(page, "#co-canvas", record["drawing"][:2])
+    page.click("#co-submit")
+    page.wait_for_function("document.getElementById('co-thanks').textContent.includes('" + second + "')")
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT w.text, d.stroke_count, d.user_id FROM drawings d JOIN words w ON w.id = d.word_id "
+            "WHERE d.source = 'collect' ORDER BY d.id"
+        ).fetchall()
+    assert [(text, strokes) for text, strokes, _ in rows] == [
+        (word, len(record["drawing"])),
+        (second, min(2, len(record["drawing"]))),
+    ]
+    assert rows[0][2] is not None and rows[0][2] == rows[1][2]  # the same guest
+    assert page.locator("#co-error").is_hidden()
+    assert problems == []
+    page.close()
