@@ -213,6 +213,7 @@ export class InkPad {
         /* already released */
       }
     }
+    this._tail(this.current);
     this.strokes.push(this.current);
     this.current = null;
     this.pointerId = null;
@@ -293,16 +294,27 @@ export class InkPad {
     const ctx = this.ctx;
     this._style();
     ctx.beginPath();
-    if (n === 1) {
-      ctx.moveTo(xs[0], ys[0]);
-    } else {
-      ctx.moveTo((xs[n - 2] + xs[n - 1]) / 2, (ys[n - 2] + ys[n - 1]) / 2);
-    }
     const mx = (xs[n - 1] + xs[n]) / 2;
     const my = (ys[n - 1] + ys[n]) / 2;
-    if (n === 1) ctx.lineTo(mx, my);
-    else ctx.quadraticCurveTo(xs[n - 1], ys[n - 1], mx, my);
-    ctx.lineTo(xs[n], ys[n]); // a short straight tail to the pointer; redrawn as a curve by the next segment
+    if (n === 1) {
+      ctx.moveTo(xs[0], ys[0]);
+      ctx.lineTo(mx, my);
+    } else {
+      ctx.moveTo((xs[n - 2] + xs[n - 1]) / 2, (ys[n - 2] + ys[n - 1]) / 2);
+      ctx.quadraticCurveTo(xs[n - 1], ys[n - 1], mx, my);
+    }
     ctx.stroke();
+  }
+
+  /** Finish a stroke's drawing: the straight half-segment from the last midpoint to the last point. */
+  _tail(s) {
+    const [xs, ys] = s;
+    const n = xs.length - 1;
+    if (n < 1) return;
+    this._style();
+    this.ctx.beginPath();
+    this.ctx.moveTo((xs[n - 1] + xs[n]) / 2, (ys[n - 1] + ys[n]) / 2);
+    this.ctx.lineTo(xs[n], ys[n]);
+    this.ctx.stroke();
   }
 }

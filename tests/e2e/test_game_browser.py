@@ -1,0 +1,176 @@
+"""The game in a real headless Chromium against a real server: sign up, play six rounds, give feedback.
+
+Each shown word is drawn with real Quick, Draw! strokes from the data mirror (the first sample drawing
+of that word that the shipped model recognises), moved onto the canvas with the mouse.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.game_support import recognised_drawing
+from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture
+def game_server(tmp_path: Path) -> Iterator[str]:
+    """A real `inkling serve` on a free port, on a fresh SQLite database with words and shipped models."""
+    env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{tmp_path / 'inkling.db'}"}
+    env.setdefault("INKLING_ENVIRONMENT", "test")
+    for command in (["db", "upgrade"], ["words", "load"], ["models", "load"]):
+        subprocess.run([*INKLING, *command], env=env, check=True, cwd=tmp_path, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp_path
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+MOVES_PER_STROKE = 30  # mouse moves per stroke at most: the shape survives, the test stays quick
+
+
+def _draw(page: Any, drawing: list[Any]) -> None:
+    """Draw ``drawing`` on the game canvas with the mouse, scaled to fit it with a margin."""
+    box = page.locator("#pad").bounding_box()
+    xs = [x for stroke in drawing for x in stroke[0]]
+    ys = [y for stroke in drawing for y in stroke[1]]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    scale = 0.8 * min(box["width"], box["height"]) / span
+    left = box["x"] + (box["width"] - scale * (max(xs) - min(xs))) / 2
+    top = box["y"] + (box["height"] - scale * (max(ys) - min(ys))) / 2
+    for stroke in drawing:
+        points = [
+            (left + (x - min(xs)) * scale, top + (y - min(ys)) * scale)
+            for x, y in zip(stroke[0], stroke[1], strict=True)
+        ]
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        step = max(1, len(points) // MOVES_PER_STROKE)
+        for point in points[step::step] + points[-1:]:
+            page.mouse.move(*point)
+        page.mouse.up()
+
+
+def test_a_player_plays_a_whole_game_in_the_browser(game_server: str, data_dir: Path) -> None:
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(15_000)
+
+            page.goto(f"{game_server}/signup")
+            page.fill("input[name=username]", "picasso")
+            page.fill("input[name=password]", "correct horse battery")
+            page.fill("input[name=password_confirm]", "correct horse battery")
+            page.click("button[type=submit]")
+            page.wait_for_url(re.compile(r".*/(?!signup).*"))
+
+            page.goto(f"{game_server}/")
+            page.click("a.play-button")
+            page.click(f"button[data-slug='{CATEGORY}']")
+            page.wait_for_url(re.compile(r".*/play/\d+$"))
+            game_id = int(page.url.rsplit("/", 1)[1])
+            page.check("#speak")  # speech on: must not throw where the browser has no voices
+
+            won = 0
+            for number in range(1, 7):
+                if number == 1:
+                    page.click("#start")  # later rounds start from the previous round's "Next"
+                page.wait_for_selector("#got-it:not([hidden])")
+                page.wait_for_function(f"document.getElementById('round-number').textContent === '{number}'")
+                word = page.locator("#word").inner_text()
+                page.click("#got-it")
+                drawing = recognised_drawing(data_dir, word)
+                _draw(page, drawing)
+                page.wait_for_function(
+                    "document.getElementById('guess-line').textContent !== '…'", timeout=10_000
+                )
+                line = page.locator("#guess-line")
+                try:
+                    page.wait_for_function(
+                        "document.getElementById('guess-line').textContent.startsWith('Oh I know')",
+                        timeout=4_000,
+                    )
+                    won += 1
+                    assert word in line.inner_text()
+                    if won == 1:  # keep drawing after a win, then move on: the whole drawing is kept
+                        page.click("#keep-drawing")
+                        _draw(page, [[[0, 40, 80], [0, 0, 0]]])
+                        page.click("#finish-now")
+                        page.wait_for_function(
+                            f"document.getElementById('round-number').textContent === '{number + 1}'"
+                            if number < 6
+                            else "location.pathname.startsWith('/games/')"
+                        )
+                        stored = page.request.get(f"{game_server}/api/v1/games/{game_id}").json()
+                        kept = stored["rounds"][number - 1]["result"]
+                        assert len(kept["ink"]) == len(drawing) + 1 and kept["recognized"]
+                    else:
+                        page.click("#next")
+                except sync_api.TimeoutError:
+                    assert line.inner_text().startswith(("I see", "Hmm"))
+                    page.click("#give-up")
+                    page.wait_for_selector("#round-end:not([hidden])")
+                    page.click("#next")
+            page.wait_for_url(re.compile(rf".*/games/{game_id}$"))
+            assert won >= 1
+            assert page.locator(".result-card").count() == 6
+            assert page.locator(".result-card svg polyline").count() >= 6
+            assert page.locator(".guess-bars li").count() >= 6
+            card = page.locator(".result-card").first
+            card.locator(".feedback-yes").click()
+            page.wait_for_function(
+                "document.querySelector('.feedback-status').textContent.startsWith('Thanks')"
+            )
+            second = page.locator(".result-card").nth(1)
+            second.locator("select.feedback-word").select_option("banana")
+            second.locator(".feedback-no").click()
+            page.wait_for_function(
+                "document.querySelectorAll('.feedback-status')[1].textContent === 'Thanks: banana'"
+            )
+            page.reload()
+            assert "Thanks: banana" in page.locator(".result-card").nth(1).inner_text()
+        finally:
+            browser.close()
+    assert errors == []
