@@ -265,6 +265,16 @@ def category_difficulty(
     return _sorted(rows, WordSort.hardest)
 
 
+def model_exists(session: Session, model_id: int) -> bool:
+    """Whether a registered model has id ``model_id``."""
+    return session.scalar(select(RegisteredModel.id).where(RegisteredModel.id == model_id)) is not None
+
+
+def category_exists(session: Session, slug: str) -> bool:
+    """Whether a word category has ``slug``."""
+    return session.scalar(select(WordCategory.id).where(WordCategory.slug == slug)) is not None
+
+
 def model_versions(session: Session, task: str | None = "doodle") -> list[ModelVersion]:
     """Registered models (of ``task``), active first then newest; never reads the ONNX bytes."""
     query = select(

@@ -6,10 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inkling.db.models import RegisteredModel, WordCategory
 from inkling.services import analytics
 from inkling.services.analytics import Difficulty, WordSort
 from inkling.web.deps import SessionDep
@@ -69,15 +67,9 @@ def public(row: Difficulty) -> DifficultyPublic:
 
 def check_filters(session: Session, model: int | None, category: str | None) -> None:
     """404 for a model id or category slug that does not exist (an empty table would hide the typo)."""
-    if (
-        model is not None
-        and session.scalar(select(RegisteredModel.id).where(RegisteredModel.id == model)) is None
-    ):
+    if model is not None and not analytics.model_exists(session, model):
         raise HTTPException(404, f"no model with id {model}; see GET /api/v1/models")
-    if (
-        category is not None
-        and session.scalar(select(WordCategory.id).where(WordCategory.slug == category)) is None
-    ):
+    if category is not None and not analytics.category_exists(session, category):
         raise HTTPException(404, f"no category {category!r}; see GET /api/v1/categories")
 
 
