@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,8 @@ from inkling.ink import Ink, parse_ink
 from inkling.services.models import PredictorProvider
 
 TASK = "doodle"
+# models run at most this many at a time (one per core): extra requests queue instead of thrashing the CPU
+INFERENCE_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,7 @@ class DoodleGuesses:
 
     guesses: list[Guess]
     model: str  # "name@version"
-    elapsed_ms: float  # parse + rasterise + model, on the server
+    elapsed_ms: float  # parse + rasterise + model on the server, once an inference slot was free
 
 
 def model_label(predictor: DoodlePredictor) -> str:
@@ -43,8 +47,9 @@ def parse_drawing(raw_ink: Any) -> Ink | None:
 
 def guess_doodle(predictor: DoodlePredictor, raw_ink: Any, top: int = 5) -> DoodleGuesses:
     """The ``top`` guesses for ``raw_ink`` (validated first: ``InkError``); none for an empty canvas."""
-    started = time.perf_counter()
-    ink = parse_drawing(raw_ink)
-    guesses = [] if ink is None else predictor.predict(ink, top)
-    elapsed = (time.perf_counter() - started) * 1000
+    with INFERENCE_SLOTS:
+        started = time.perf_counter()
+        ink = parse_drawing(raw_ink)
+        guesses = [] if ink is None else predictor.predict(ink, top)
+        elapsed = (time.perf_counter() - started) * 1000
     return DoodleGuesses(guesses, model_label(predictor), round(elapsed, 3))
