@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from inkling.cli import data, db, eval, ink, models, predict, serve, train, words
+from inkling.cli import data, db, eval, ink, models, predict, restore, serve, train, words
 
 app = typer.Typer(
     name="inkling",
@@ -21,6 +21,7 @@ app.add_typer(train.app, name="train")
 app.add_typer(eval.app, name="eval")
 app.add_typer(models.app, name="models")
 app.add_typer(predict.app, name="predict")
+app.command("restore")(restore.restore)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from inkling.cli.train_digits import digits
+from inkling.cli.train_restore import restore
 
 app = typer.Typer(help="Train models: the doodle recogniser and word packs.", no_args_is_help=True)
 out = Console()
@@ -35,6 +36,7 @@ def _group() -> None:
 
 
 app.command("digits")(digits)
+app.command("restore")(restore)
 
 
 def pack_words(pack: str | None, words: str | None, category: str | None) -> list[str] | None:

@@ -34,13 +34,18 @@ def export_onnx(
     output_name: str = "output",
     opset: int = DEFAULT_OPSET,
     dynamic_batch: bool = True,
+    extra_axes: dict[int, str] | None = None,
 ) -> Path:
-    """Export ``module`` (in eval mode) to ``path`` with one input and one output; batch axis dynamic."""
+    """Export ``module`` (in eval mode) to ``path`` with one input and one output; batch axis dynamic.
+
+    ``extra_axes`` names more dynamic axes shared by input and output (e.g. ``{2: "height", 3: "width"}``).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     was_training = module.training
     module.eval()
-    axes = {input_name: {0: BATCH_AXIS}, output_name: {0: BATCH_AXIS}} if dynamic_batch else None
+    dims = ({0: BATCH_AXIS} if dynamic_batch else {}) | (extra_axes or {})
+    axes = {input_name: dims, output_name: dict(dims)} if dims else None
     buffer = io.BytesIO()
     try:
         with warnings.catch_warnings():

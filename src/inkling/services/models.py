@@ -28,6 +28,7 @@ from inkling.db.engine import default_engine, make_engine, session_scope
 from inkling.db.models import RegisteredModel
 from inkling.inference import DEFAULT_THREADS, DoodlePredictor
 from inkling.inference.digits import DigitPredictor
+from inkling.inference.restore import RestorePredictor
 from inkling.registry import ModelNotFoundError, activate, register_model
 from inkling.settings import get_settings
 
@@ -37,6 +38,7 @@ SHIPPED_DIR = Path(__file__).resolve().parents[1] / "models"  # src/inkling/mode
 DEFAULT_CHECK_INTERVAL = 5.0  # seconds between checks of which model is active
 DEFAULT_MAX_CACHED = 4  # predictors kept in memory (the active ones plus a few recent)
 PREDICTORS: dict[str, Callable[..., Any]] = {"doodle": DoodlePredictor, "digit": DigitPredictor}  # task -> class
+PREDICTORS["restore"] = RestorePredictor
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,14 @@ from inkling.web.api import analytics as analytics_api
 from inkling.web.api import auth as auth_api
 from inkling.web.api import captcha, digits, doodles, drawings, games, health, leaderboard, rounds
 from inkling.web.api import models as models_api
+from inkling.web.api import restore as restore_api
 from inkling.web.api import words as words_api
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import collect as collect_page
 from inkling.web.pages import digits as digits_page
 from inkling.web.pages import game as game_pages
 from inkling.web.pages import home, playground, stats
+from inkling.web.pages import restore as restore_page
 from inkling.web.pages import words as words_page
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
@@ -41,6 +43,7 @@ BODY_LIMITS = {
     "/api/v1/games": AUTH_BODY_LIMIT,
     "/api/v1/drawings": INK_BODY_LIMIT,
 }
+BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image plus the multipart envelope
 
 
 async def _csrf_refused(request: Request, error: Exception) -> Response:
@@ -90,4 +93,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(collect_page.router)
     app.include_router(digits_page.router)
     app.include_router(auth_pages.router)
+    app.include_router(restore_api.router)
+    app.include_router(restore_page.router)
     return app

@@ -1,0 +1,99 @@
+"""INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/restore_quality.py
+
+Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--limit N`` (first N photos).
+
+PSNR/SSIM on BSDS500 test (all 200 photos by default) of the degraded input, the classical baseline
+(chroma realignment + 3x3 luma median + chroma blur) and the ONNX model run through ``RestorePredictor``
+(the serving path), under two degradations: the simulator's fixed seeded random degradations
+(``inkling.restore.data.eval_pairs``), and an "unseen" chain written here independently of the
+simulator (RGB noise, Lanczos/bicubic resampling, integer chroma roll, sinusoidal line wobble,
+Gaussian blur, JPEG) with wide random strengths. Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from inkling.datasets.photos import bsds500_dir, list_images, load_image
+from inkling.inference.restore import RestorePredictor
+from inkling.restore.baseline import ClassicalRestorer
+from inkling.restore.data import EvalPair, eval_pairs
+from inkling.restore.degrade import Degradation
+from inkling.restore.evaluate import markdown_table, score
+from inkling.restore.imageops import to_float, to_uint8
+
+SHIPPED = Path(__file__).resolve().parents[1] / "src" / "inkling" / "models" / "restore-unet.onnx"
+UNSEEN_SEED = 777  # seed of the unseen degradations
+
+
+def unseen_degrade(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A VHS-like chain that shares no code with the simulator; strengths drawn per image."""
+    image = Image.fromarray(photo)
+    w, h = image.size
+    scale = rng.uniform(0.4, 0.8)
+    image = image.resize((max(1, int(w * scale)), h), Image.Resampling.LANCZOS).resize(
+        (w, h), Image.Resampling.BICUBIC
+    )
+    ycc = np.asarray(image.convert("YCbCr")).astype(np.float32)
+    shift = int(rng.integers(1, 5))
+    ycc[..., 1:] = np.roll(ycc[..., 1:], shift, axis=1)
+    for channel in (1, 2):  # chroma smeared (box blur)
+        plane = Image.fromarray(np.clip(ycc[..., channel], 0, 255).astype(np.uint8))
+        ycc[..., channel] = np.asarray(plane.filter(ImageFilter.BoxBlur(2)), dtype=np.float32)
+    rgb = np.asarray(Image.fromarray(np.clip(ycc, 0, 255).astype(np.uint8), "YCbCr").convert("RGB")) / 255.0
+    wobble = rng.uniform(0.3, 2.0) * np.sin(np.arange(h) / rng.uniform(3, 15) + rng.uniform(0, 6))
+    xs = np.clip(np.round(np.arange(w)[None, :] - wobble[:, None]).astype(int), 0, w - 1)
+    rgb = rgb[np.arange(h)[:, None], xs]
+    rgb = rgb + rng.uniform(0.01, 0.06) * rng.standard_normal(rgb.shape)
+    out = Image.fromarray(to_uint8(rgb)).filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 0.9)))
+    buffer = io.BytesIO()
+    out.save(buffer, format="JPEG", quality=int(rng.integers(40, 90)))
+    return to_float(np.asarray(Image.open(buffer).convert("RGB")))
+
+
+def unseen_pairs(root: Path, limit: int | None) -> list[EvalPair]:
+    """BSDS500 test photos with the unseen chain (seeded per image)."""
+    pairs = []
+    for index, path in enumerate(list_images(root, "test")[:limit]):
+        clean = load_image(path)
+        degraded = unseen_degrade(clean, np.random.default_rng([UNSEEN_SEED, index]))
+        pairs.append(EvalPair(path.name, clean, degraded, Degradation(())))
+    return pairs
+
+
+def main() -> None:
+    """Score all three restorers on both degradations and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=SHIPPED)
+    parser.add_argument("--limit", type=int, default=None, help="first N test photos (default: all 200)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    data_dir = os.environ.get("INKLING_DATA_DIR")
+    root = bsds500_dir(data_dir=Path(data_dir) if data_dir else None)
+    meta = json.loads(args.model.with_suffix(".json").read_text())
+    predictor = RestorePredictor(args.model.read_bytes(), meta, threads=args.threads)
+    baseline = ClassicalRestorer()
+    for title, pairs in (
+        ("simulator (fixed seeded random degradations)", eval_pairs(root, args.limit)),
+        ("unseen degradation chain", unseen_pairs(root, args.limit)),
+    ):
+        started = time.perf_counter()
+        rows = {
+            "degraded input": score(pairs),
+            "baseline (median + chroma realign/blur)": score(pairs, baseline),
+            f"model {meta['name']} (ONNX, tiled path)": score(pairs, predictor.restore_float),
+        }
+        print(f"\n### {title}\n\n{markdown_table(rows, 'degraded input')}\n")
+        print(f"({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

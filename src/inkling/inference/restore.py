@@ -1,0 +1,138 @@
+"""``RestorePredictor``: restore a frame of any size with an ONNX image-to-image model, tile by tile.
+
+The image is reflect-padded by ``margin`` on every side (so borders get context), cut into
+overlapping tiles whose sides are multiples of the model's ``multiple``, and the tile outputs are
+blended with feathered weights (linear ramps across each overlap), so there are no seams. Images
+that fit one tile run whole. Output: uint8 RGB of exactly the input size. NumPy + onnxruntime only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from inkling.inference.session import DEFAULT_THREADS, make_session
+
+DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
+DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
+DEFAULT_MARGIN = 16  # reflect padding (px) around the image before tiling
+
+
+def tile_starts(length: int, tile: int, overlap: int) -> list[int]:
+    """Start offsets of tiles of size ``tile`` covering ``0..length`` with at least ``overlap`` overlap."""
+    if length <= tile:
+        return [0]
+    count = math.ceil((length - overlap) / (tile - overlap))
+    return [round(i * (length - tile) / (count - 1)) for i in range(count)]
+
+
+def feather(length: int, overlap: int, at_start: bool, at_end: bool) -> np.ndarray:
+    """1-D blending weights of a tile: ramps up over ``overlap`` px at inner edges, flat at image edges."""
+    weights = np.ones(length, dtype=np.float32)
+    ramp = (
+        np.linspace(0.0, 1.0, overlap + 2, dtype=np.float32)[1:-1] if overlap > 0 else np.ones(0, np.float32)
+    )
+    if not at_start and len(ramp):
+        weights[: len(ramp)] = ramp
+    if not at_end and len(ramp):
+        weights[length - len(ramp) :] = np.minimum(weights[length - len(ramp) :], ramp[::-1])
+    return weights
+
+
+def _reflect_pad(image: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """``np.pad`` reflect (edge for 1-pixel axes, where reflect is undefined)."""
+    height, width = image.shape[:2]
+    if height > 1:
+        image = np.pad(image, ((top, bottom), (0, 0), (0, 0)), mode="reflect")
+    else:
+        image = np.pad(image, ((top, bottom), (0, 0), (0, 0)), mode="edge")
+    mode = "reflect" if width > 1 else "edge"
+    return np.pad(image, ((0, 0), (left, right), (0, 0)), mode=mode)
+
+
+class RestorePredictor:
+    """An image-to-image restorer (RGB float32 0..1 NCHW in and out) with tiled, seamless inference."""
+
+    def __init__(
+        self,
+        onnx: bytes,
+        meta: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        version: int | None = None,
+        threads: int = DEFAULT_THREADS,
+        tile: int | None = None,
+        overlap: int | None = None,
+        margin: int | None = None,
+        **_: Any,
+    ) -> None:
+        self.meta = dict(meta)
+        contract = self.meta.get("input", {})
+        self.multiple = int(contract.get("multiple", 16))
+        self.model_name: str = name or str(meta.get("name", "restore"))
+        self.version = version
+        self.sha256 = hashlib.sha256(onnx).hexdigest()
+        inference = self.meta.get("inference", {})
+        self.tile = self._round_up(tile or int(inference.get("tile", DEFAULT_TILE)))
+        self.overlap = int(overlap if overlap is not None else inference.get("overlap", DEFAULT_OVERLAP))
+        self.margin = int(margin if margin is not None else inference.get("margin", DEFAULT_MARGIN))
+        if not 0 <= self.overlap < self.tile:
+            raise ValueError(f"overlap {self.overlap} must be in 0..tile-1 ({self.tile})")
+        self.session = make_session(onnx, threads)
+        self.input_name = self.session.get_inputs()[0].name
+
+    @property
+    def label(self) -> str:
+        """``name@version`` (or just the name for a file model)."""
+        return f"{self.model_name}@{self.version}" if self.version is not None else self.model_name
+
+    def _round_up(self, value: int) -> int:
+        return max(self.multiple, math.ceil(value / self.multiple) * self.multiple)
+
+    def run_model(self, batch: np.ndarray) -> np.ndarray:
+        """The raw model on (N, 3, H, W) float32, H and W multiples of ``multiple``."""
+        return self.session.run(None, {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)})[0]
+
+    def _tiles(self, height: int, width: int) -> Iterator[tuple[int, int, int, int]]:
+        """(y, x, tile height, tile width) of the tiles covering a (padded) image."""
+        th, tw = min(self.tile, height), min(self.tile, width)
+        for y in tile_starts(height, th, self.overlap):
+            for x in tile_starts(width, tw, self.overlap):
+                yield y, x, th, tw
+
+    def restore_float(self, image: np.ndarray) -> np.ndarray:
+        """Restore float32 RGB 0..1 (H, W, 3); float32 0..1 out, same size."""
+        if image.ndim != 3 or image.shape[2] != 3:
+            raise ValueError(f"expected an RGB image (H, W, 3), got shape {image.shape}")
+        height, width = image.shape[:2]
+        m = self.margin
+        bottom = m + (-(height + 2 * m) % self.multiple)
+        right = m + (-(width + 2 * m) % self.multiple)
+        padded = _reflect_pad(np.asarray(image, dtype=np.float32), m, bottom, m, right)
+        ph, pw = padded.shape[:2]
+        chw = padded.transpose(2, 0, 1)
+        if ph <= self.tile and pw <= self.tile:
+            out = self.run_model(chw[None])[0]
+        else:
+            out = np.zeros((3, ph, pw), dtype=np.float32)
+            weight = np.zeros((ph, pw), dtype=np.float32)
+            for y, x, th, tw in self._tiles(ph, pw):
+                result = self.run_model(chw[None, :, y : y + th, x : x + tw])[0]
+                wy = feather(th, self.overlap, y == 0, y + th == ph)
+                wx = feather(tw, self.overlap, x == 0, x + tw == pw)
+                w = wy[:, None] * wx[None, :]
+                out[:, y : y + th, x : x + tw] += result * w
+                weight[y : y + th, x : x + tw] += w
+            out /= weight
+        return np.clip(out[:, m : m + height, m : m + width].transpose(1, 2, 0), 0.0, 1.0)
+
+    def restore(self, image: np.ndarray) -> np.ndarray:
+        """Restore an RGB uint8 (H, W, 3) image; uint8 out, same size."""
+        if image.dtype != np.uint8:
+            raise ValueError(f"expected uint8 RGB, got {image.dtype}")
+        out = self.restore_float(image.astype(np.float32) / np.float32(255.0))
+        return (out * 255.0 + 0.5).astype(np.uint8)

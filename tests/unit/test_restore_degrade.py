@@ -1,0 +1,76 @@
+"""The VHS/PAL simulator: every artifact is seeded, changes the image, keeps shape, dtype and range."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from inkling.restore.artifacts import ARTIFACTS, CORE_ARTIFACTS, LowResolution, Tearing
+from inkling.restore.degrade import Degradation, degrade, random_degradation, single
+
+
+@pytest.fixture(scope="module")
+def photo() -> np.ndarray:
+    """A small synthetic photo: smooth colour gradients, edges and texture."""
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:48, 0:64] / 64.0
+    image = np.stack([x, y, 0.5 + 0.4 * np.sin(6 * x + 3 * y)], axis=-1)
+    image[16:32, 20:40] = [0.9, 0.2, 0.1]
+    return np.clip(image + 0.03 * rng.standard_normal(image.shape), 0, 1).astype(np.float32)
+
+
+@pytest.mark.parametrize("name", sorted(ARTIFACTS))
+def test_artifact_is_deterministic_and_keeps_shape_dtype_range(name: str, photo: np.ndarray) -> None:
+    step = ARTIFACTS[name].sample(np.random.default_rng(1), 0.7)
+    first = step(photo, np.random.default_rng(5))
+    assert first.shape == photo.shape and first.dtype == np.float32
+    assert first.min() >= 0.0 and first.max() <= 1.0
+    assert np.array_equal(first, step(photo, np.random.default_rng(5)))
+    assert np.abs(first - photo).mean() > 1e-4, f"{name} did not change the image"
+
+
+@pytest.mark.parametrize("name", sorted(ARTIFACTS))
+def test_sampling_is_seeded(name: str) -> None:
+    assert single(name, 0.5, seed=3) == single(name, 0.5, seed=3)
+
+
+def test_stronger_grain_is_noisier(photo: np.ndarray) -> None:
+    from inkling.restore.artifacts import Grain
+
+    weak = Grain(luma_sigma=0.01, chroma_sigma=0.01)(photo, np.random.default_rng(0))
+    strong = Grain(luma_sigma=0.08, chroma_sigma=0.05)(photo, np.random.default_rng(0))
+    assert np.abs(strong - photo).mean() > 2 * np.abs(weak - photo).mean()
+
+
+def test_tearing_moves_only_the_edge_rows(photo: np.ndarray) -> None:
+    out = Tearing(lines=8, shift=10, bend=2, noise=0.0)(photo, np.random.default_rng(0))
+    assert np.array_equal(out[:-8], photo[:-8])
+    assert not np.allclose(out[-1], photo[-1])
+
+
+def test_pal_geometry_round_trip_keeps_size(photo: np.ndarray) -> None:
+    out = LowResolution(h_scale=0.5, v_scale=0.5, pal=True)(photo, np.random.default_rng(0))
+    assert out.shape == photo.shape
+
+
+def test_random_degradation_is_seeded_and_varies_order(photo: np.ndarray) -> None:
+    a, da = degrade(photo, seed=42)
+    b, db = degrade(photo, seed=42)
+    assert da == db and np.array_equal(a, b)
+    orders = {tuple(random_degradation(np.random.default_rng(s)).names) for s in range(40)}
+    assert len(orders) > 20
+    firsts = {names[0] for names in orders if names}
+    assert len(firsts & {a.name for a in CORE_ARTIFACTS}) >= 4  # any artifact can come first
+
+
+def test_composition_applies_steps_in_order(photo: np.ndarray) -> None:
+    steps = tuple(a.sample(np.random.default_rng(0), 0.5) for a in CORE_ARTIFACTS)
+    forward, backward = Degradation(steps), Degradation(steps[::-1])
+    assert forward.names == [a.name for a in CORE_ARTIFACTS]
+    assert not np.array_equal(forward(photo, seed=1), backward(photo, seed=1))
+    assert forward(photo, seed=1).shape == photo.shape
+
+
+def test_uint8_input_is_accepted(photo: np.ndarray) -> None:
+    out = single("grain")((photo * 255).astype(np.uint8), seed=0)
+    assert out.dtype == np.float32 and out.shape == photo.shape
