@@ -59,6 +59,7 @@ def export_checkpoint(
         "opset": DEFAULT_OPSET,
         "arch": ckpt["arch"],
         "pack": words is not None,
+        "activate_if_none": words is None,  # a word pack is registered but never made the active doodle model
         "metrics": metrics,
         "training": {k: v for k, v in ckpt["config"].items() if k != "extra"}
         | {"run": ckpt.get("train", {})},

@@ -205,6 +205,8 @@ def train(
             optimiser.step()
             losses.append(float(loss.detach()))
             progress.update(task, advance=1, loss=float(np.mean(losses[-50:])))
+            if quiet and (step + 1) % 100 == 0:
+                print(f"step {step + 1}/{cfg.steps} loss {np.mean(losses[-100:]):.3f}", flush=True)
     model.eval()
     return {
         "config": asdict(cfg),
