@@ -12,8 +12,10 @@ Latency: onnxruntime, batch 1, 2 threads.
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,35 +70,51 @@ def main() -> None:
         "--checkpoint", type=Path, action="append", default=[], help="a .pt from inkling train"
     )
     parser.add_argument("--forest", action="store_true", help="also fit and score the random-forest baseline")
+    parser.add_argument("--forest-trees", type=int, default=100, help="trees of the random forest")
     parser.add_argument("--write", action="store_true", help="replace this section of docs/BENCHMARKS.md")
+    parser.add_argument("--rows-cache", type=Path, default=Path("runs/cache/compare-rows.json"))
     args = parser.parse_args()
     torch.set_num_threads(2)
     es, classes = load_eval_set(args.data_dir, None, Path("runs/cache/eval-all.npz"))
     teacher = doodlenet(args.data_dir / TEACHER_H5)
-    rows = [
-        row(
-            "DoodleNet (pretrained, ml5)",
-            evaluate(torch_predict(teacher, 1), es, classes),
-            latency_p99_ms(teacher, 1),
-        )
-    ]
+    cache = json.loads(args.rows_cache.read_text()) if args.rows_cache.exists() else {}
+
+    def cached(key: str, make: Callable[[], str]) -> str:
+        if key not in cache:
+            cache[key] = make()
+            args.rows_cache.parent.mkdir(parents=True, exist_ok=True)
+            args.rows_cache.write_text(json.dumps(cache, indent=1))
+        return cache[key]
+
+    def teacher_row() -> str:
+        m = evaluate(torch_predict(teacher, 1), es, classes)
+        return row("DoodleNet (pretrained, ml5)", m, latency_p99_ms(teacher, 1))
+
+    rows = [cached("doodlenet", teacher_row)]
     if args.forest:
-        data = load_doodle_data(args.data_dir)
-        started = time.perf_counter()
-        forest = ForestPredictor(n_estimators=100, num_classes=len(classes)).fit(*forest_training_set(data))
-        seconds = time.perf_counter() - started
-        rows.append(
-            row(
-                f"random forest, 100 trees, subset ({seconds:.0f} s fit)", evaluate(forest, es, classes), None
-            )
-        )
+
+        def forest_row() -> str:
+            data = load_doodle_data(args.data_dir)
+            started = time.perf_counter()
+            forest = ForestPredictor(n_estimators=args.forest_trees, num_classes=len(classes))
+            forest.fit(*forest_training_set(data))
+            seconds = time.perf_counter() - started
+            label = f"random forest, {args.forest_trees} trees, subset ({seconds:.0f} s fit)"
+            return row(label, evaluate(forest, es, classes), None)
+
+        rows.append(cached(f"forest-{args.forest_trees}", forest_row))
     for path in args.checkpoint:
-        model, ckpt = load_checkpoint(path)
-        m = evaluate(torch_predict(model, ckpt["in_channels"]), es, classes)
-        cfg = ckpt["config"]
-        label = f"`{ckpt['arch']}` ({cfg['steps']} steps, KD w={cfg['kd_weight']}, T={cfg['temperature']})"
-        rows.append(row(label, m, latency_p99_ms(model, ckpt["in_channels"])))
-        print(path, "per-word worst:", sorted(m["per_word_top1"].items(), key=lambda kv: kv[1])[:8])
+
+        def checkpoint_row(path: Path = path) -> str:
+            model, ckpt = load_checkpoint(path)
+            m = evaluate(torch_predict(model, ckpt["in_channels"]), es, classes)
+            cfg = ckpt["config"]
+            done = ckpt.get("train", {}).get("steps_done", cfg["steps"])
+            label = f"`{ckpt['arch']}` ({done} steps, KD w={cfg['kd_weight']}, T={cfg['temperature']})"
+            print(path, "per-word worst:", sorted(m["per_word_top1"].items(), key=lambda kv: kv[1])[:8])
+            return row(label, m, latency_p99_ms(model, ckpt["in_channels"]))
+
+        rows.append(cached(f"{path}:{path.stat().st_mtime_ns}", checkpoint_row))
     header = (
         "| model | all-words top-1 | all-words top-3 | 64-word bitmaps top-1 | top-3 | live named-rate "
         "| strokes at 1st correct | time at 1st correct | named by half the strokes "
@@ -112,7 +130,7 @@ def main() -> None:
 def write_section(table: str, args: argparse.Namespace) -> None:
     """Replace (or append) this benchmark's section in docs/BENCHMARKS.md."""
     checkpoints = " ".join(f"--checkpoint {p}" for p in args.checkpoint)
-    forest = " --forest" if args.forest else ""
+    forest = f" --forest --forest-trees {args.forest_trees}" if args.forest else ""
     body = (
         f"{SECTION}\n\n```\nINKLING_DATA_DIR={args.data_dir} .venv/bin/python benchmarks/doodle_compare.py "
         f"{checkpoints}{forest} --write\n```\n\n"
