@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "
 @pytest.mark.skipif(not SHIPPED.is_file(), reason="no shipped digit model yet")
 def test_digits_exploration_runs(data_dir: Path) -> None:
     notebook = nbformat.read(NOTEBOOKS / "digits_exploration.ipynb", as_version=4)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     client = nbclient.NotebookClient(
         notebook, timeout=110, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
     )

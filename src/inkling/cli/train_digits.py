@@ -26,7 +26,7 @@ BENCHMARKS = Path("docs/BENCHMARKS.md")
 
 def digits(
     models: str = typer.Option(
-        "all", "--models", help="comma-separated families (tree,forest,knn,svm,mlp,cnn) or all"
+        "all", "--models", help="comma-separated families (tree,forest,knn,svm,mlp,cnn), all, or none"
     ),
     out_dir: Path = typer.Option(Path("runs/digits"), "--out", help="results, confusion PNGs and estimators"),
     onnx_path: Path | None = typer.Option(
@@ -55,6 +55,7 @@ def digits(
     from inkling.settings import get_settings
 
     names = list(FAMILIES) if models == "all" else [m.strip() for m in models.split(",") if m.strip()]
+    names = [] if models == "none" else names
     try:
         families = [get_family(name) for name in names]
     except KeyError as error:
@@ -76,7 +77,9 @@ def digits(
             quick_fixed = {**family.quick_fixed, **({"epochs": cnn_epochs} if cnn_epochs else {})}
             family = dataclasses.replace(family, fixed=fixed, quick_fixed=quick_fixed)
         out.print(f"[bold]{family.title}[/bold]: grid {family.quick_grid if quick else family.grid}")
-        base = {"threads": threads} if family.name == "cnn" else {}
+        base = (
+            {"threads": threads, **({"arch": cnn_arch} if cnn_arch else {})} if family.name == "cnn" else {}
+        )
         result, estimator = run_family(
             family, x_train, y_train, x_test, y_test, quick=quick, seed=seed, base_params=base
         )

@@ -105,12 +105,13 @@ async def _limited_body(request: Request) -> bytes:
         body += chunk
         if len(body) > limit:
             raise HTTPException(413, f"the request is larger than {MAX_UPLOAD_BYTES} bytes")
-    return bytes(body)
+    request._body = bytes(body)  # what Request.body() caches: request.form() parses it from here
+    return request._body
 
 
 async def _upload_bytes(request: Request) -> bytes:
     """The uploaded picture of a multipart form (field ``image`` or ``file``)."""
-    await _limited_body(request)  # caches the body for request.form()
+    await _limited_body(request)  # reads (size-limited) and caches the body for request.form()
     form = await request.form(max_files=1, max_fields=4)
     upload = next((form.get(name) for name in UPLOAD_FIELDS if form.get(name) is not None), None)
     if upload is None or isinstance(upload, str):
