@@ -17,7 +17,7 @@ from inkling.db.models import Drawing, Feedback, Game, Round
 from inkling.game import MIN_GUESS_PROBABILITY
 from inkling.inference import DoodlePredictor
 from inkling.ink import InkError
-from inkling.services.models import SHIPPED_DIR
+from inkling.services.models import default_shipped_model
 
 COUNTED = (Drawing, Feedback, Game, Round)
 
@@ -46,8 +46,8 @@ def raw_drawings(data_dir: Path, word: str) -> list[list[Any]]:
 
 @lru_cache(maxsize=1)
 def shipped_predictor() -> DoodlePredictor:
-    """The shipped doodle model, straight from its files."""
-    return DoodlePredictor.from_files(SHIPPED_DIR / "doodlenet.onnx", threads=1)
+    """The doodle model a fresh installation serves, straight from its files."""
+    return DoodlePredictor.from_files(default_shipped_model("doodle").path, threads=1)
 
 
 def recognised_drawing(data_dir: Path, word: str) -> list[Any]:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from inkling.db.engine import session_scope
-from inkling.services.models import load_shipped_models
+from inkling.services.models import default_shipped_model, load_shipped_models
 from tests.api.game_support import table_counts
 
 GUESS = "/api/v1/doodles/guess"
@@ -36,7 +36,7 @@ def test_a_real_drawing_gets_ranked_guesses(models_client: TestClient, data_dir:
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == {"guesses", "model", "elapsed_ms"}
-    assert body["model"] == "doodlenet@1" and body["elapsed_ms"] > 0
+    assert body["model"] == f"{default_shipped_model('doodle').name}@1" and body["elapsed_ms"] > 0
     assert len(body["guesses"]) == 3
     probabilities = [g["probability"] for g in body["guesses"]]
     assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[0] <= 1

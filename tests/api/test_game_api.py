@@ -16,7 +16,7 @@ from inkling.db.models import Drawing, Feedback, RegisteredModel, Word, WordCate
 from inkling.db.models import Round as RoundRow
 from inkling.db.repositories.words import ensure_seed_words
 from inkling.game import GRACE_MS, ROUND_MS
-from inkling.services.models import load_shipped_models
+from inkling.services.models import default_shipped_model, load_shipped_models
 from inkling.settings import Settings
 from inkling.web.app import create_app
 from tests.api.game_support import Clock, WordPicker, recognised_drawing, table_counts
@@ -96,7 +96,10 @@ def test_a_round_is_recognised_from_a_real_drawing(
         assert response.status_code == 200, response.text
         body = response.json()
         outcomes.append(body["outcome"])
-        assert body["remaining_ms"] == ROUND_MS - body["elapsed_ms"] and body["model"] == "doodlenet@1"
+        assert (
+            body["remaining_ms"] == ROUND_MS - body["elapsed_ms"]
+            and body["model"] == f"{default_shipped_model('doodle').name}@1"
+        )
         assert len(body["live"]["shown"]) <= 3 and body["live"]["phrase"]
         if body["outcome"] == "recognised":
             assert body["recognized"] and body["live"]["phrase"] == "Oh, I know! It's apple!"
@@ -106,7 +109,10 @@ def test_a_round_is_recognised_from_a_real_drawing(
     with session_scope(engine) as session:  # the drawing so far is kept at the recognition
         row = session.scalars(select(RoundRow)).one()
         assert row.recognized and row.recognized_ms == win_ms and row.drawing_id is not None
-        assert row.model_id == session.scalar(select(RegisteredModel.id))
+        active = select(RegisteredModel.id).where(
+            RegisteredModel.is_active.is_(True), RegisteredModel.task == "doodle"
+        )
+        assert row.model_id == session.scalar(active)
     clock.advance(2000)  # keep drawing after the win: the whole drawing is stored at the end
     finished = play.post(f"/api/v1/rounds/{started['id']}/finish", json={"ink": drawing}, headers=headers)
     assert finished.status_code == 200, finished.text
@@ -116,7 +122,7 @@ def test_a_round_is_recognised_from_a_real_drawing(
     assert result["attempts"] == len(result["said"]) - 1 and result["said"][-1] == "apple"
     assert result["drawing_ms"] == win_ms + 2000 and result["finished_ms"] == win_ms + 2000
     assert result["first_stroke_ms"] is not None and result["first_stroke_ms"] <= 2200
-    assert result["ink"] == drawing and result["model"] == "doodlenet@1"
+    assert result["ink"] == drawing and result["model"] == f"{default_shipped_model('doodle').name}@1"
     assert result["guesses"][0]["word"] == "apple"
     with session_scope(engine) as session:
         stored = session.scalars(select(Drawing)).one()

@@ -13,7 +13,7 @@ from inkling.cli import app
 from inkling.cli import models as models_cli
 from inkling.db.engine import make_engine, session_scope
 from inkling.registry import find_model, get_active, register_model
-from inkling.services.models import SHIPPED_DIR
+from inkling.services.models import SHIPPED_DIR, default_shipped_model
 
 runner = CliRunner()
 
@@ -30,7 +30,9 @@ def test_models_commands_end_to_end(
 ) -> None:
     monkeypatch.setattr(models_cli, "console", Console(width=200))  # keep table rows on one line
     url = ["--database-url", empty_database_url]
-    assert "doodlenet v1 (doodle): added, activated" in invoke("load", *url)  # migrates an empty database
+    assert f"{default_shipped_model('doodle').name} v1 (doodle): added, activated" in invoke(
+        "load", *url
+    )  # migrates an empty database
     assert "already registered" in invoke("load", *url)
 
     listing = invoke("list", *url)
@@ -38,7 +40,7 @@ def test_models_commands_end_to_end(
     assert "doodlenet" not in invoke("list", "--task", "digit", *url)
 
     record = json.loads(invoke("show", "doodlenet", *url))
-    assert record["name"] == "doodlenet" and record["version"] == 1 and record["active"] is True
+    assert record["name"] == "doodlenet" and record["version"] == 1 and record["active"] is False
     assert record["meta"]["input"]["size"] == 28 and len(record["meta"]["classes"]) == 345
 
     engine = make_engine(empty_database_url)

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from inkling.db.engine import make_engine, session_scope
 from inkling.registry import ModelNotFoundError, activate, find_model, get_active, list_models, register_model
-from inkling.services.models import SHIPPED_DIR, PredictorProvider, load_shipped_models, open_predictor
+from inkling.services.models import (
+    SHIPPED_DIR,
+    PredictorProvider,
+    default_shipped_model,
+    load_shipped_models,
+    open_predictor,
+)
+
+DEFAULT = default_shipped_model("doodle")
 
 SQUARE = [[[0, 100, 100, 0, 0], [0, 0, 100, 100, 0]]]
 
@@ -31,17 +39,17 @@ class FakeClock:
 def test_load_shipped_models_is_idempotent(session: Session) -> None:
     first = [r for r in load_shipped_models(session) if r.task == "doodle"]  # digits-cnn ships too
     session.commit()
-    assert [(r.name, r.version, r.task, r.added, r.activated) for r in first] == [
-        ("doodlenet", 1, "doodle", True, True)
-    ]
+    assert (first[0].name, first[0].activated) == (DEFAULT.name, True)
+    assert all(r.added and r.version == 1 for r in first)
+    assert sum(r.activated for r in first) == 1
     again = load_shipped_models(session)
     session.commit()
     assert {(r.added, r.activated) for r in again} == {(False, False)}
     rows = list_models(session)
     assert len(rows) == len(again)
     model = get_active(session, "doodle")
-    assert model.onnx == (SHIPPED_DIR / "doodlenet.onnx").read_bytes()
-    assert model.meta["shipped_file"] == "doodlenet.onnx" and len(model.meta["classes"]) == 345
+    assert model.onnx == DEFAULT.path.read_bytes()
+    assert model.meta["shipped_file"] == DEFAULT.path.name and len(model.meta["classes"]) == 345
     assert model.meta["input"]["kind"] == "bitmap"
 
 
@@ -74,7 +82,7 @@ def test_models_that_opt_out_are_registered_but_not_activated(session: Session, 
 
 def _register_reversed(session: Session) -> None:
     """The shipped bytes under another name with the class list reversed: same net, different words."""
-    shipped = find_model(session, "doodlenet")
+    shipped = find_model(session, DEFAULT.name)
     meta = {**shipped.meta, "classes": list(reversed(shipped.meta["classes"]))}
     register_model(session, name="doodlenet-reversed", task="doodle", onnx=shipped.onnx, meta=meta)
 
@@ -86,7 +94,7 @@ def test_provider_swaps_models_when_the_active_one_changes(engine: Engine) -> No
     clock = FakeClock()
     provider = PredictorProvider(engine, check_interval=10.0, clock=clock)
     first = provider.get("doodle")
-    assert (first.model_name, first.version) == ("doodlenet", 1)
+    assert (first.model_name, first.version) == (DEFAULT.name, 1)
     word = first.predict(SQUARE, top=1)[0].word
     assert provider.get() is first
 
@@ -102,11 +110,11 @@ def test_provider_swaps_models_when_the_active_one_changes(engine: Engine) -> No
     assert second.classes[index] != word
 
     with session_scope(engine) as session:
-        activate(session, find_model(session, "doodlenet"))
+        activate(session, find_model(session, DEFAULT.name))
     clock.now = 100.0  # the interval has passed: the next get re-checks by itself
     assert provider.get() is first  # the old predictor is still cached: no rebuild
     assert provider.get(name="doodlenet-reversed") is second
-    assert provider.get(name="doodlenet", version=1) is first
+    assert provider.get(name=DEFAULT.name, version=1) is first
 
 
 def test_provider_is_thread_safe_and_builds_once(engine: Engine) -> None:
@@ -140,11 +148,11 @@ def test_open_predictor_prefers_the_database_and_falls_back_to_shipped(
 ) -> None:
     missing = f"sqlite:///{tmp_path / 'absent' / 'inkling.db'}"
     fallback = open_predictor(database_url=missing)
-    assert "doodlenet.onnx" in fallback.source and fallback.notes
+    assert DEFAULT.path.name in fallback.source and fallback.notes
     assert not (tmp_path / "absent").exists()  # looking never creates a database
 
     empty = open_predictor(database_url=database_url)
-    assert "doodlenet.onnx" in empty.source and "no active doodle model" in " ".join(empty.notes)
+    assert DEFAULT.path.name in empty.source and "no active doodle model" in " ".join(empty.notes)
 
     engine = make_engine(database_url)
     with session_scope(engine) as session:
@@ -152,10 +160,41 @@ def test_open_predictor_prefers_the_database_and_falls_back_to_shipped(
         _register_reversed(session)
     engine.dispose()
     active = open_predictor(database_url=database_url)
-    assert active.source == "doodlenet v1 from the database"
+    assert active.source == f"{DEFAULT.name} v1 from the database"
     named = open_predictor(name="doodlenet-reversed", database_url=database_url)
     assert named.predictor.classes[0] == active.predictor.classes[-1]
     with pytest.raises(ModelNotFoundError):
         open_predictor(name="doodlenet", version=7, database_url=database_url)
     bitmap = np.full((28, 28), 255, np.uint8)
     assert active.predictor.predict(bitmap) == fallback.predictor.predict(bitmap)
+
+
+def _ship(folder: Path, stem: str, onnx: bytes, **meta: object) -> None:
+    folder.mkdir(exist_ok=True)
+    folder.joinpath(f"{stem}.onnx").write_bytes(onnx)
+    folder.joinpath(f"{stem}.json").write_text(json.dumps({"task": "doodle", "classes": ["cat"], **meta}))
+
+
+def test_the_shipped_default_becomes_active_and_its_new_versions_replace_older_ones(
+    session: Session, tmp_path: Path
+) -> None:
+    _ship(tmp_path / "v1", "a-plain", b"plain model", name="plain")
+    _ship(tmp_path / "v1", "b-best", b"best model v1", name="best", default=True)
+    load_shipped_models(session, tmp_path / "v1")
+    assert get_active(session, "doodle").name == "best"
+
+    _ship(tmp_path / "v2", "b-best", b"best model v2", name="best", default=True)
+    load_shipped_models(session, tmp_path / "v2")
+    active = get_active(session, "doodle")
+    assert (active.name, active.version) == ("best", 2)
+
+
+def test_a_shipped_default_never_replaces_a_model_a_person_activated(
+    session: Session, tmp_path: Path
+) -> None:
+    mine = register_model(
+        session, name="mine", task="doodle", onnx=b"trained here", meta={}, activate_now=True
+    )
+    _ship(tmp_path, "best", b"best model", name="best", default=True)
+    load_shipped_models(session, tmp_path)
+    assert get_active(session, "doodle").id == mine.id

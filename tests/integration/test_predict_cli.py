@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from inkling.cli import app
 from inkling.db.engine import make_engine, session_scope
-from inkling.registry import find_model, register_model
+from inkling.registry import get_active, register_model
 from inkling.services.models import load_shipped_models
 
 runner = CliRunner()
@@ -113,7 +113,7 @@ def test_model_from_the_database(database_url: str, tmp_path: Path, monkeypatch:
     engine = make_engine(database_url)
     with session_scope(engine) as session:
         load_shipped_models(session)
-        shipped = find_model(session, "doodlenet")
+        shipped = get_active(session, "doodle")
         meta = {**shipped.meta, "classes": list(reversed(shipped.meta["classes"]))}
         register_model(session, name="reversed", task="doodle", onnx=shipped.onnx, meta=meta)
     engine.dispose()

@@ -37,7 +37,10 @@ log = logging.getLogger(__name__)
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "models"  # src/inkling/models/*.onnx + *.json
 DEFAULT_CHECK_INTERVAL = 5.0  # seconds between checks of which model is active
 DEFAULT_MAX_CACHED = 4  # predictors kept in memory (the active ones plus a few recent)
-PREDICTORS: dict[str, Callable[..., Any]] = {"doodle": DoodlePredictor, "digit": DigitPredictor}  # task -> class
+PREDICTORS: dict[str, Callable[..., Any]] = {
+    "doodle": DoodlePredictor,
+    "digit": DigitPredictor,
+}  # task -> class
 PREDICTORS["restore"] = RestorePredictor
 
 
@@ -62,6 +65,11 @@ class ShippedModel:
     def activate_if_none(self) -> bool:
         """Whether loading may make it the active model of a task that has none (sidecar key, default yes)."""
         return bool(self.meta.get("activate_if_none", True))
+
+    @property
+    def default(self) -> bool:
+        """Whether it is the task's default shipped model (sidecar ``"default": true``)."""
+        return bool(self.meta.get("default", False))
 
     def read_onnx(self) -> bytes:
         """The ONNX bytes, checked against the sidecar's ``onnx_sha256`` when it has one."""
@@ -98,13 +106,29 @@ def shipped_models(models_dir: Path = SHIPPED_DIR) -> list[ShippedModel]:
     return found
 
 
-def load_shipped_models(session: Session, models_dir: Path = SHIPPED_DIR) -> list[LoadResult]:
-    """Register each shipped model unless one with its SHA-256 exists; activate it if its task has none.
+def in_activation_order(models: list[ShippedModel]) -> list[ShippedModel]:
+    """Shipped defaults first, then models that may be activated, then the rest (file order within)."""
+    return sorted(models, key=lambda model: (not model.default, not model.activate_if_none))
 
-    A sidecar with ``"activate_if_none": false`` (e.g. a word-pack model) is registered but never activated.
+
+def default_shipped_model(task: str, models_dir: Path = SHIPPED_DIR) -> ShippedModel:
+    """The shipped model a fresh installation serves for ``task``."""
+    for model in in_activation_order(shipped_models(models_dir)):
+        if model.task == task and model.activate_if_none:
+            return model
+    raise ModelNotFoundError(f"no shipped {task} model")
+
+
+def load_shipped_models(session: Session, models_dir: Path = SHIPPED_DIR) -> list[LoadResult]:
+    """Register each shipped model unless one with its SHA-256 exists, and pick the active ones.
+
+    A task with no active model gets its shipped default (sidecar ``"default": true``), else the first
+    shipped model that allows it; a new version of a shipped default replaces its older shipped version
+    when that is active, but never a model a person trained or activated. A sidecar with
+    ``"activate_if_none": false`` (e.g. a word-pack model) is registered but never activated.
     """
     results = []
-    for shipped in shipped_models(models_dir):
+    for shipped in in_activation_order(shipped_models(models_dir)):
         onnx = shipped.read_onnx()
         digest = hashlib.sha256(onnx).hexdigest()
         row = session.scalars(
@@ -114,12 +138,16 @@ def load_shipped_models(session: Session, models_dir: Path = SHIPPED_DIR) -> lis
         if row is None:
             meta = {**shipped.meta, "shipped_file": shipped.path.name}  # metrics, if any, come along
             row = register_model(session, name=shipped.name, task=shipped.task, onnx=onnx, meta=meta)
-        has_active = session.scalar(
-            select(RegisteredModel.id).where(
+        active = session.scalars(
+            select(RegisteredModel).where(
                 RegisteredModel.task == row.task, RegisteredModel.is_active.is_(True)
             )
-        )
-        activated = has_active is None and shipped.activate_if_none
+        ).first()
+        if active is None:
+            activated = shipped.activate_if_none
+        else:
+            older_default = active.name == row.name and "shipped_file" in active.meta
+            activated = shipped.default and active.id != row.id and older_default
         if activated:
             activate(session, row)
         results.append(LoadResult(row.name, row.version, row.task, added, activated))
@@ -299,8 +327,7 @@ def open_predictor(
         finally:
             engine.dispose()
     if version is None:
-        candidates = sorted(shipped_models(models_dir), key=lambda m: not m.activate_if_none)
-        for shipped in candidates:
+        for shipped in in_activation_order(shipped_models(models_dir)):
             if shipped.task == task and (shipped.name == name or (name is None and shipped.activate_if_none)):
                 predictor = PREDICTORS[task](shipped.read_onnx(), shipped.meta, **kwargs)
                 return ResolvedPredictor(predictor, f"{shipped.name} from {shipped.path}", notes)
