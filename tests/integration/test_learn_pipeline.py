@@ -45,6 +45,15 @@ def test_checkpoint_rebuilds_and_exports(checkpoint_path: Path, tmp_path: Path) 
     assert probs.shape == (2, 2)
 
 
+def test_snapshots_are_written_while_training(data_dir: Path, tmp_path: Path) -> None:
+    cfg = TrainConfig(arch="doodlenet", words=["apple", "cat"], save_every=2, **TINY)
+    snapshot = tmp_path / "snap.pt"
+    final = train(cfg, data_dir, quiet=True, snapshot_path=snapshot)
+    _, saved = load_checkpoint(snapshot)
+    assert saved["train"] == {**saved["train"], "step": 2, "partial": True}
+    assert final["train"]["step"] == 3 and "partial" not in final["train"]
+
+
 def test_activate_if_better_rule() -> None:
     old = {"strokes_top1": 0.70, "bitmaps_top1": 0.78, "replay_named_rate": 0.77}
     assert is_better({"strokes_top1": 0.72, "bitmaps_top1": 0.80, "replay_named_rate": 0.80}, old)

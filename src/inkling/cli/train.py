@@ -79,6 +79,7 @@ def doodle(
     pool_cache: str = typer.Option(None, help="folder caching pre-rendered stroke pools between runs"),
     threads: int = typer.Option(2, help="torch CPU threads"),
     seed: int = typer.Option(0, help="random seed (split, pools, sampling)"),
+    save_every: int = typer.Option(None, help="also write a snapshot to --out every N steps"),
     evaluate: bool = typer.Option(True, help="evaluate on the validation split and store the metrics"),
     quiet: bool = typer.Option(False, help="no progress bar"),
 ) -> None:
@@ -97,10 +98,10 @@ def doodle(
         arch=arch, steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, kd_weight=kd_weight,
         bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
         words=pack_words(pack, words, category), max_bitmaps_per_word=max_bitmaps_per_word,
-        max_records=max_records, workers=workers, pool_cache=pool_cache, seed=seed,
+        max_records=max_records, workers=workers, pool_cache=pool_cache, seed=seed, save_every=save_every,
         extra={"pack": pack} if pack else {},
     )  # fmt: skip
-    checkpoint = train(cfg, Path(data_dir), quiet=quiet)
+    checkpoint = train(cfg, Path(data_dir), quiet=quiet, snapshot_path=out_path)
     if evaluate:
         checkpoint["metrics"] = evaluate_checkpoint(checkpoint, Path(data_dir), quiet=quiet)
     save_checkpoint(checkpoint, out_path)

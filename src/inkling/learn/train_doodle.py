@@ -63,6 +63,7 @@ class TrainConfig:
     pool_cache: str | None = (
         None  # folder caching pre-rendered pools between runs (same data + pool settings)
     )
+    save_every: int | None = None  # write a snapshot checkpoint every N steps (None: only at the end)
     extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with the run
 
 
@@ -168,10 +169,34 @@ def cached_pool(records: list[dict[str, Any]], cfg: TrainConfig) -> dict[str, np
     return pool
 
 
-def train(
-    cfg: TrainConfig, data_dir: Path, *, data: DoodleData | None = None, quiet: bool = False
+def make_checkpoint(
+    model: nn.Module, cfg: TrainConfig, data: DoodleData, train_info: dict[str, Any]
 ) -> dict[str, Any]:
-    """Run one training; returns the checkpoint dict (config, classes, state_dict, metrics)."""
+    """A self-describing checkpoint: config, architecture, classes, weights and how training went."""
+    return {
+        "config": asdict(cfg),
+        "arch": cfg.arch,
+        "in_channels": IN_CHANNELS[cfg.arch],
+        "classes": data.classes,
+        "state_dict": {name: value.detach().clone() for name, value in model.state_dict().items()},
+        "metrics": {},
+        "train": train_info,
+        "dedupe": data.dedupe,
+    }
+
+
+def train(
+    cfg: TrainConfig,
+    data_dir: Path,
+    *,
+    data: DoodleData | None = None,
+    quiet: bool = False,
+    snapshot_path: Path | None = None,
+) -> dict[str, Any]:
+    """Run one training; returns the checkpoint dict (config, classes, state_dict, metrics).
+
+    With ``cfg.save_every`` and ``snapshot_path``, a snapshot checkpoint is written every that many steps.
+    """
     torch.manual_seed(cfg.seed)
     data = data or load_doodle_data(
         data_dir, words=cfg.words, val_per_word=cfg.val_per_word,
@@ -205,21 +230,18 @@ def train(
             optimiser.step()
             losses.append(float(loss.detach()))
             progress.update(task, advance=1, loss=float(np.mean(losses[-50:])))
-            if quiet and (step + 1) % 100 == 0:
-                print(f"step {step + 1}/{cfg.steps} loss {np.mean(losses[-100:]):.3f}", flush=True)
+            if snapshot_path is not None and cfg.save_every and (step + 1) % cfg.save_every == 0:
+                info = {"step": step + 1, "partial": True, "seconds": round(time.perf_counter() - started, 1)}
+                save_checkpoint(make_checkpoint(model, cfg, data, info), snapshot_path)
     model.eval()
-    return {
-        "config": asdict(cfg),
-        "arch": cfg.arch,
-        "in_channels": IN_CHANNELS[cfg.arch],
-        "classes": data.classes,
-        "state_dict": model.state_dict(),
-        "metrics": {},
-        "train": {"pool_items": len(pool["y"]), "pool_seconds": round(pool_seconds, 1),
-                  "seconds": round(time.perf_counter() - started, 1),
-                  "final_loss": float(np.mean(losses[-100:]))},
-        "dedupe": data.dedupe,
-    }  # fmt: skip
+    info = {
+        "step": cfg.steps,
+        "pool_items": len(pool["y"]),
+        "pool_seconds": round(pool_seconds, 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "final_loss": float(np.mean(losses[-100:])),
+    }
+    return make_checkpoint(model, cfg, data, info)
 
 
 def save_checkpoint(checkpoint: dict[str, Any], path: Path) -> Path:
