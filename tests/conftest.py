@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +15,17 @@ from sqlalchemy.orm import Session
 
 from inkling.db.engine import make_engine, normalise_url, session_factory
 from inkling.db.migrate import upgrade
-from inkling.settings import get_settings
+from inkling.settings import Settings, get_settings
 
 POSTGRES_URL_ENV = "INKLING_TEST_POSTGRES_URL"
 DATA_DIR_ENV = "INKLING_DATA_DIR"
+
+
+def app_settings(database_url: str, **overrides: object) -> Settings:
+    """Settings for an app under test: the test environment with a fresh random secret."""
+    return Settings(
+        database_url=database_url, environment="test", secret_key=secrets.token_hex(32), **overrides
+    )
 
 
 @pytest.fixture(autouse=True)

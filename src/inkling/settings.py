@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="INKLING_", env_file=".env", extra="ignore")
 
-    # development | production | test; production refuses placeholder secrets
+    # development | production | test; outside development the secret key has no default
     environment: Literal["development", "production", "test"] = "development"
     # SQLAlchemy URL; a SQLite file by default, any postgresql:// URL in production
     database_url: str = f"sqlite:///{DEFAULT_VAR_DIR / 'inkling.db'}"
@@ -37,13 +37,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment != "production":
+        if self.environment == "development":
             return self
         if self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError(
-                "INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT=production"
+                f"INKLING_SECRET_KEY must be set to a real secret when INKLING_ENVIRONMENT={self.environment}"
             )
-        if len(self.secret_key) < MIN_SECRET_LENGTH:
+        if self.environment == "production" and len(self.secret_key) < MIN_SECRET_LENGTH:
             raise ValueError(
                 f"INKLING_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production"
             )

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from inkling.db.engine import session_scope
 from inkling.db.repositories.words import ensure_seed_words
-from inkling.settings import Settings
 from inkling.web.app import create_app
+from tests.conftest import app_settings
 
 
 @pytest.fixture
@@ -19,6 +19,6 @@ def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
     """A test client of the real app on a real, seeded database."""
     with session_scope(engine) as session:
         ensure_seed_words(session)
-    app = create_app(Settings(database_url=database_url, environment="test"))
+    app = create_app(app_settings(database_url))
     with TestClient(app) as client:
         yield client

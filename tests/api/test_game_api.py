@@ -17,9 +17,9 @@ from inkling.db.models import Round as RoundRow
 from inkling.db.repositories.words import ensure_seed_words
 from inkling.game import GRACE_MS, ROUND_MS
 from inkling.services.models import default_shipped_model, load_shipped_models
-from inkling.settings import Settings
 from inkling.web.app import create_app
 from tests.api.game_support import Clock, WordPicker, recognised_drawing, table_counts
+from tests.conftest import app_settings
 
 CATEGORY = "fruit-vegetables"
 WORDS = ["apple", "banana", "carrot", "mushroom", "pear", "strawberry", "pineapple"]
@@ -36,7 +36,7 @@ def play(database_url: str, engine: Engine, clock: Clock) -> Iterator[TestClient
     with session_scope(engine) as session:
         ensure_seed_words(session)
         load_shipped_models(session)
-    app = create_app(Settings(database_url=database_url, environment="test"))
+    app = create_app(app_settings(database_url))
     app.state.clock = clock
     app.state.rng = WordPicker(WORDS)
     with TestClient(app) as client:
@@ -314,7 +314,7 @@ def test_results_survive_a_restart(play: TestClient, database_url: str, clock: C
     ).raise_for_status()
     before = play.get(f"/api/v1/games/{game['id']}").json()
     cookies = dict(play.cookies)
-    fresh = create_app(Settings(database_url=database_url, environment="test"))
+    fresh = create_app(app_settings(database_url))
     with TestClient(fresh, cookies=cookies) as again:
         after = again.get(f"/api/v1/games/{game['id']}").json()
         page = again.get(f"/games/{game['id']}")

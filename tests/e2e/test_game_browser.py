@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import time
@@ -41,6 +42,7 @@ def game_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` on a free port, on a fresh SQLite database with words and shipped models."""
     env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{tmp_path / 'inkling.db'}"}
     env.setdefault("INKLING_ENVIRONMENT", "test")
+    env.setdefault("INKLING_SECRET_KEY", secrets.token_hex(32))
     for command in (["db", "upgrade"], ["words", "load"], ["models", "load"]):
         subprocess.run([*INKLING, *command], env=env, check=True, cwd=tmp_path, capture_output=True)
     port = _free_port()

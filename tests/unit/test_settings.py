@@ -43,3 +43,10 @@ def test_production_refuses_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("INKLING_SECRET_KEY", "short")
     with pytest.raises(ValidationError, match="at least"):
         Settings()
+
+
+def test_the_test_environment_needs_a_secret_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INKLING_ENVIRONMENT", "test")
+    monkeypatch.delenv("INKLING_SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="INKLING_SECRET_KEY"):
+        Settings()
