@@ -83,6 +83,7 @@ def digits(
         result, estimator = run_family(
             family, x_train, y_train, x_test, y_test, quick=quick, seed=seed, base_params=base
         )
+        result.command = "inkling " + " ".join(shlex.quote(arg) for arg in sys.argv[1:])
         save_result(result, estimator, out_dir)
         out.print(
             f"  best {result.best_params} (cv {result.cv_accuracy:.4f}, {result.search_seconds:.0f} s); "
@@ -105,7 +106,8 @@ def digits(
     estimator = load_estimator(out_dir, best.family)
     metrics = {"accuracy": best.accuracy, "macro_f1": best.macro_f1, "test_size": best.test_size}
     training = {"family": best.family, "best_params": best.best_params, "fit_size": best.fit_size,
-                "train_seconds": round(best.train_seconds, 1), "command": command}  # fmt: skip
+                "train_seconds": round(best.train_seconds, 1), "command": best.command or command,
+                "export_command": command}  # fmt: skip
     meta = export_digit_model(
         estimator,
         onnx_path,

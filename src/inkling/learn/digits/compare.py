@@ -41,6 +41,7 @@ class FamilyResult:
     macro_f1: float
     inference_seconds: float
     confusion: list[list[int]]
+    command: str = ""  # the command line that produced this result
 
     @property
     def inference_ms_per_1k(self) -> float:

@@ -89,7 +89,7 @@ FAMILIES: dict[str, Family] = {
             {"lr": [2e-3, 5e-3]},
             search_size=10_000,
             cv=2,
-            quick_grid={"arch": ["digit-cnn-tiny"], "epochs": [1], "lr": [3e-3, 1e-2]},
+            quick_grid={"arch": ["digit-cnn-tiny"], "epochs": [1], "lr": [1e-2]},
             fixed={"epochs": 10, "verbose": True},
             quick_fixed={"epochs": 1, "verbose": False},
         ),

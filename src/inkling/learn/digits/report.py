@@ -37,17 +37,9 @@ def comparison_table(results: list[FamilyResult]) -> str:
 
 def report_section(results: list[FamilyResult], command: str, notes: str = "") -> str:
     """The whole BENCHMARKS.md section (between markers, so a re-run replaces it)."""
-    body = [
-        START,
-        "## Digits: model comparison on MNIST",
-        "",
-        "```",
-        command,
-        "```",
-        "",
-        comparison_table(results),
-        "",
-    ]
+    produced = sorted({r.command for r in results if r.command and r.command != command})
+    body = [START, "## Digits: model comparison on MNIST", "", "```", *produced, command, "```", ""]
+    body += [comparison_table(results), ""]
     if notes:
         body += [notes.strip(), ""]
     body.append(END)
