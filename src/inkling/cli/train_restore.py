@@ -18,20 +18,18 @@ def restore(
         Path("runs/restore.pt"), "--out", help="checkpoint to write (and resume from)"
     ),
     resume: bool = typer.Option(False, help="continue the checkpoint at --out from its saved step"),
-    steps: int = typer.Option(
-        None, help="optimiser steps in all (default 2400; with --resume: keep or extend)"
-    ),
-    batch_size: int = typer.Option(16, help="crops per step"),
-    crop_min: int = typer.Option(64, help="smallest training crop side (px)"),
-    crop_max: int = typer.Option(128, help="largest training crop side (px)"),
-    lr: float = typer.Option(1e-3, help="Adam peak learning rate (warm-up, cosine decay)"),
-    base: int = typer.Option(16, help="generator channels after the first layer"),
-    levels: int = typer.Option(4, help="generator stride-2 levels"),
-    l1_weight: float = typer.Option(100.0, help="weight of the L1 loss"),
-    ssim_weight: float = typer.Option(10.0, help="weight of the (1 - SSIM) loss; 0 = off"),
-    adv_weight: float = typer.Option(0.5, help="weight of the adversarial loss; 0 = off"),
-    adv_start: float = typer.Option(0.75, help="share of steps before the adversarial loss starts"),
-    eval_images: int = typer.Option(8, help="BSDS500 test images scored after every epoch"),
+    steps: int = typer.Option(None, help="optimiser steps in all (default 2400; with --resume: extend)"),
+    batch_size: int = typer.Option(None, help="crops per step (default 16)"),
+    crop_min: int = typer.Option(None, help="smallest training crop side in px (default 64)"),
+    crop_max: int = typer.Option(None, help="largest training crop side in px (default 128)"),
+    lr: float = typer.Option(None, help="Adam peak learning rate, warm-up then cosine decay (default 1e-3)"),
+    base: int = typer.Option(None, help="generator channels after the first layer (default 16)"),
+    levels: int = typer.Option(None, help="generator stride-2 levels (default 4)"),
+    l1_weight: float = typer.Option(None, help="weight of the L1 loss (default 100)"),
+    ssim_weight: float = typer.Option(None, help="weight of the (1 - SSIM) loss; 0 = off (default 10)"),
+    adv_weight: float = typer.Option(None, help="weight of the adversarial loss; 0 = off (default 0.5)"),
+    adv_start: float = typer.Option(None, help="share of steps before the adversarial loss (default 0.75)"),
+    eval_images: int = typer.Option(None, help="BSDS500 test images scored after every epoch (default 8)"),
     max_minutes: float = typer.Option(None, help="stop (and save) after this many minutes"),
     image_limit: int = typer.Option(None, help="use only the first N training images (quick runs)"),
     workers: int = typer.Option(1, help="processes degrading batches beside training (0 = inline)"),
@@ -52,22 +50,30 @@ def restore(
     torch.set_num_threads(threads)
     settings = get_settings()
     root = bsds500_dir(data_dir=settings.data_dir, cache_dir=settings.cache_dir)
+    given = {
+        "steps": steps, "batch_size": batch_size, "crop_min": crop_min, "crop_max": crop_max, "lr": lr,
+        "base": base, "levels": levels, "l1_weight": l1_weight, "ssim_weight": ssim_weight,
+        "adv_weight": adv_weight, "adv_start": adv_start, "eval_images": eval_images,
+    }  # fmt: skip
+    given = {key: value for key, value in given.items() if value is not None}
     state = None
     if resume:
         if not out_path.is_file():
             raise fail(f"nothing to resume: {out_path} does not exist")
+        if {"base", "levels"} & set(given):
+            raise fail("--base and --levels cannot change when resuming")
         state, cfg, _ = load_checkpoint(out_path)
-        if steps is not None:
-            cfg.steps = steps
-        cfg.max_minutes = max_minutes
-        out.print(f"resuming {out_path} at step {state['step']} of {cfg.steps}")
+        for key, value in given.items():  # options given now override the run's settings
+            setattr(cfg, key, value)
+        cfg.max_minutes, cfg.workers = max_minutes, workers
+        cfg.extra.setdefault("resumes", []).append({"at_step": state["step"], **given})
+        out.print(
+            f"resuming {out_path} at step {state['step']} of {cfg.steps} with {given or 'its settings'}"
+        )
     else:
         cfg = TrainConfig(
-            steps=steps or 2400, batch_size=batch_size, crop_min=crop_min, crop_max=crop_max, lr=lr,
-            base=base, levels=levels, l1_weight=l1_weight, ssim_weight=ssim_weight, adv_weight=adv_weight,
-            adv_start=adv_start, eval_images=eval_images, max_minutes=max_minutes, image_limit=image_limit,
-            workers=workers, seed=seed,
-        )  # fmt: skip
+            **given, max_minutes=max_minutes, image_limit=image_limit, workers=workers, seed=seed
+        )
     state = train(cfg, root, out_path, state=state, quiet=quiet)
     summary = {"checkpoint": str(out_path), "step": state["step"], "metrics": state["history"][-1:]}
     if onnx_path is not None:
