@@ -25,7 +25,7 @@ def predictor() -> DigitPredictor:
 def test_the_sidecar_describes_the_model() -> None:
     meta = json.loads(SHIPPED.with_suffix(".json").read_text())
     assert meta["task"] == "digit" and meta["classes"] == [str(d) for d in range(10)]
-    assert meta["input"]["kind"] == "mnist" and meta["metrics"]["accuracy"] >= 0.99
+    assert meta["input"]["kind"] == "mnist" and meta["metrics"]["accuracy"] >= 0.995
 
 
 @needs_model

@@ -39,8 +39,8 @@ def digits(
     quick: bool = typer.Option(False, help="tiny grids, 1 CNN epoch, no subsets (smoke runs and tests)"),
     train_limit: int | None = typer.Option(None, min=10, help="use only the first N training images"),
     test_limit: int | None = typer.Option(None, min=10, help="use only the first N test images"),
-    cnn_epochs: int | None = typer.Option(None, min=1, help="CNN epochs for the final fit (default 10)"),
-    cnn_arch: str | None = typer.Option(None, help="CNN architecture for the final fit (default digit-cnn)"),
+    cnn_epochs: int | None = typer.Option(None, min=1, help="CNN epochs for the final fit (default 12)"),
+    cnn_arch: str | None = typer.Option(None, help="CNN architecture (default digit-cnn-wide)"),
     threads: int = typer.Option(
         2, min=1, help="torch threads for the CNN (1 is faster on a crowded machine)"
     ),

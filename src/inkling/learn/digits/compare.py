@@ -105,9 +105,13 @@ def run_family(
     start = time.perf_counter()
     predicted = estimator.predict(flat(x_test))
     inference_seconds = time.perf_counter() - start
+    params = estimator.get_params()
+    title = (
+        f"{family.title}: {params['arch']}, {params['epochs']} epochs" if "arch" in params else family.title
+    )
     result = FamilyResult(
         family=family.name,
-        title=family.title,
+        title=title,
         best_params=_jsonable(search.best_params_),
         cv_accuracy=float(search.best_score_),
         search_size=len(search_idx),

@@ -85,12 +85,12 @@ FAMILIES: dict[str, Family] = {
         Family(
             "cnn",
             "CNN (torch, augmented)",
-            lambda seed: CNNDigitClassifier(epochs=2, seed=seed),
+            lambda seed: CNNDigitClassifier(arch="digit-cnn-wide", epochs=2, seed=seed),
             {"lr": [2e-3, 5e-3]},
             search_size=10_000,
             cv=2,
             quick_grid={"arch": ["digit-cnn-tiny"], "epochs": [1], "lr": [1e-2]},
-            fixed={"epochs": 10, "verbose": True},
+            fixed={"epochs": 12, "verbose": True},
             quick_fixed={"epochs": 1, "verbose": False},
         ),
     )

@@ -16,19 +16,20 @@ def _params(params: dict) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1000:g}k"
+    return f"{n:,}"
 
 
 def comparison_table(results: list[FamilyResult]) -> str:
     """One Markdown row per family, best test accuracy first."""
     lines = [
-        "| model | best params (GridSearchCV) | searched on | trained on | test accuracy | macro F1 "
-        "| train time | inference (10k test images) |",
+        "| model | best params (GridSearchCV) | searched on (CV accuracy, time) | trained on | test accuracy "
+        "| macro F1 | train time | inference (10k test images) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r.title} | {_params(r.best_params)} | {_size(r.search_size)} ({r.search_seconds:.0f} s) "
+            f"| {r.title} | {_params(r.best_params)} "
+            f"| {_size(r.search_size)} ({r.cv_accuracy:.2%}, {r.search_seconds:.0f} s) "
             f"| {_size(r.fit_size)} | {r.accuracy:.2%} | {r.macro_f1:.4f} | {r.train_seconds:.1f} s "
             f"| {r.inference_seconds:.2f} s |"
         )
