@@ -1,6 +1,6 @@
 """Compare doodle recognisers on the fixed validation split and write the table to docs/BENCHMARKS.md.
 
-    INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/doodle_compare.py \
+    INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/doodle_compare.py \
         --checkpoint runs/mlp.pt --checkpoint runs/cnn-small.pt --checkpoint runs/doodlenet-kd.pt \
         --forest --write
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -65,7 +66,9 @@ def row(name: str, m: dict, latency: float | None) -> str:
 def main() -> None:
     """Evaluate every model and print (optionally write) the markdown section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=Path("/work/shared/data"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("INKLING_DATA_DIR", "../shared/data"))
+    )
     parser.add_argument(
         "--checkpoint", type=Path, action="append", default=[], help="a .pt from inkling train"
     )

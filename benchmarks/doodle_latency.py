@@ -1,4 +1,4 @@
-""".venv/bin/python benchmarks/doodle_latency.py --data-dir /work/shared/data
+""".venv/bin/python benchmarks/doodle_latency.py --data-dir ../shared/data
 
 Another model: add ``--model path/to/model.onnx`` (its ``.json`` sidecar next to it) and ``--no-torch``.
 

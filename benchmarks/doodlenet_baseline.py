@@ -1,4 +1,4 @@
-""".venv/bin/python benchmarks/doodlenet_baseline.py --data-dir /work/shared/data
+""".venv/bin/python benchmarks/doodlenet_baseline.py --data-dir ../shared/data
 
 Top-1/top-3 accuracy of the shipped DoodleNet ONNX (all 345 classes compete) on official Quick, Draw! bitmaps:
 the 600 rows of the 6-class file and every row of the 64-class file, with onnxruntime on one CPU thread.

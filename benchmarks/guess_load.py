@@ -1,4 +1,4 @@
-""".venv/bin/python benchmarks/guess_load.py --data-dir /work/shared/data --clients 50 --seconds 30
+""".venv/bin/python benchmarks/guess_load.py --data-dir ../shared/data --clients 50 --seconds 30
 
 Load check of ``POST /api/v1/doodles/guess``: starts a real ``inkling serve`` on a free port of 127.0.0.1
 (fresh SQLite database with the shipped models), then 50 concurrent httpx async clients replay official

@@ -1,4 +1,4 @@
-"""INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/ink_fidelity.py
+"""INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/ink_fidelity.py
 
 Fidelity and speed of the ink pipeline (``inkling.ink``) against Google's own Quick, Draw! data:
 raw -> simplified agreement on every raw drawing of the sample, simplified -> bitmap and raw -> bitmap

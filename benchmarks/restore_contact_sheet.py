@@ -1,4 +1,4 @@
-"""INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/restore_contact_sheet.py
+"""INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_contact_sheet.py
 
 Writes ``docs/restore/artifacts.png`` (``--out`` elsewhere).
 

@@ -1,4 +1,4 @@
-"""INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/restore_quality.py
+"""INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_quality.py
 
 Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--limit N`` (first N photos).
 

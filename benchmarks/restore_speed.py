@@ -1,4 +1,4 @@
-"""INKLING_DATA_DIR=/work/shared/data .venv/bin/python benchmarks/restore_speed.py --threads 2
+"""INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_speed.py --threads 2
 
 Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--runs N`` (default 30).
 

@@ -1,6 +1,6 @@
 """Convert the released DoodleNet (Keras HDF5) to ONNX + JSON metadata, checked against a NumPy reference.
 
-Run: .venv/bin/python -m inkling.learn.doodlenet_convert --data-dir /work/shared/data --out src/inkling/models
+Run: .venv/bin/python -m inkling.learn.doodlenet_convert --data-dir ../shared/data --out src/inkling/models
 """
 
 from __future__ import annotations

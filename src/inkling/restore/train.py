@@ -1,6 +1,6 @@
 """Train the pix2pix restorer on BSDS500 train+val, degraded on the fly; evaluate on BSDS500 test.
 
-    INKLING_DATA_DIR=/work/shared/data .venv/bin/inkling train restore --out runs/restore.pt
+    INKLING_DATA_DIR=../shared/data .venv/bin/inkling train restore --out runs/restore.pt
 
 Checkpoints are self-describing (config, generator/discriminator weights and shapes, optimisers,
 step, evaluation history) and resumable: ``--resume runs/restore.pt`` continues at the saved step
