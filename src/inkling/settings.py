@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # log level of the app and server
     log_level: str = "info"
+    # sign-up (guest conversion included) needs a solved draw-the-digit captcha pass
+    captcha_required: bool = True
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

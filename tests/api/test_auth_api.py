@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
@@ -9,6 +11,17 @@ from sqlalchemy import Engine, func, select
 from inkling.db.engine import session_scope
 from inkling.db.models import Game, LoginAttempt, User, WebSession
 from tests.api.auth_support import GOOD_PASSWORD, Clock, api_login, api_signup
+from tests.api.conftest import seeded_client
+
+
+@pytest.fixture
+def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
+    """The app with ``captcha_required=False``: these tests are about accounts, not the sign-up captcha.
+
+    The captcha on sign-up (page and API, guests included) is tested in ``test_signup_captcha.py``.
+    """
+    with seeded_client(database_url, engine, captcha_required=False) as client:
+        yield client
 
 
 @pytest.fixture

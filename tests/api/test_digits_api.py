@@ -47,6 +47,16 @@ def test_a_drawing_is_predicted_and_stored(client: TestClient, engine: Engine) -
         assert len(row.probabilities) == 10 and len(row.ink) == 1 and len(row.ink[0]) == 3
 
 
+def test_a_drawing_is_stored_with_the_current_user(client: TestClient, engine: Engine) -> None:
+    guest = client.post("/api/v1/auth/guest").json()["user"]  # any session user: a guest, or an account
+    assert client.post(PREDICT, json={"ink": human_ink(7)}).status_code == 200
+    client.cookies.clear()
+    assert client.post(PREDICT, json={"ink": human_ink(1)}).status_code == 200
+    with session_scope(engine) as session:
+        rows = session.scalars(select(DigitDrawing).order_by(DigitDrawing.id)).all()
+        assert [(row.prediction, row.user_id) for row in rows] == [(7, guest["id"]), (1, None)]
+
+
 def test_a_png_is_predicted_and_not_stored(client: TestClient, engine: Engine) -> None:
     big = np.kron(255 - ink_to_mnist(human_ink(7)), np.ones((5, 5), dtype=np.uint8))  # black on white, 140 px
     response = client.post(PREDICT, files={"image": ("seven.png", _png(big), "image/png")})

@@ -1,4 +1,5 @@
-"""The game in a real headless Chromium against a real server: sign up, play six rounds, give feedback.
+"""The game in a real headless Chromium against a real server: sign up (solving the captcha), play six
+rounds, give feedback.
 
 Each shown word is drawn with real Quick, Draw! strokes from the data mirror (the first sample drawing
 of that word that the shipped model recognises), moved onto the canvas with the mouse.
@@ -20,6 +21,7 @@ import httpx
 import pytest
 
 from tests.api.game_support import recognised_drawing
+from tests.e2e.captcha_support import solve_signup_captcha
 from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +107,7 @@ def test_a_player_plays_a_whole_game_in_the_browser(game_server: str, data_dir: 
             page.fill("input[name=username]", "picasso")
             page.fill("input[name=password]", "correct horse battery")
             page.fill("input[name=password_confirm]", "correct horse battery")
+            solve_signup_captcha(page)  # sign-up needs the draw-the-digit captcha
             page.click("button[type=submit]")
             page.wait_for_url(re.compile(r".*/(?!signup).*"))
 

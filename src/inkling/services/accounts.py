@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inkling.db.models import LoginAttempt, User, WebSession
+from inkling.services.captcha import verify_captcha_pass
 from inkling.services.passwords import (
     GUEST_PREFIX,
     PolicyError,
@@ -41,6 +42,8 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_IP = 20
 USER_AGENT_MAX_LENGTH = 255
+CAPTCHA_PASS_FIELD = "captcha_pass"  # the key of the pass in a sign-up's captcha answer
+CAPTCHA_PASS_MAX_LENGTH = 128
 
 
 class AccountError(Exception):
@@ -53,6 +56,10 @@ class InvalidInput(AccountError):
     """A username, password, email or captcha that breaks the rules."""
 
     status_code = 400
+
+
+class CaptchaRefused(InvalidInput):
+    """The sign-up carries no captcha pass, or one that is invalid, expired or used."""
 
 
 class AlreadyTaken(AccountError):
@@ -95,11 +102,21 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def verify_captcha(answer: Mapping[str, str] | None) -> None:
-    """Hook for the sign-up captcha (draw-the-digit, a later issue); accepts everything for now.
+def verify_captcha(
+    session: Session, answer: Mapping[str, str] | None, *, required: bool = True, now: datetime
+) -> None:
+    """Consume the captcha pass in ``answer["captcha_pass"]``; :class:`CaptchaRefused` without a good one.
 
-    Raise :class:`InvalidInput` with a message for the player to refuse a sign-up.
+    ``answer`` is the same shape from the page (form fields named ``captcha*``) and the JSON API
+    (``{"captcha": {"captcha_pass": "..."}}``). With ``required=False`` everything is accepted.
     """
+    if not required:
+        return
+    token = (answer or {}).get(CAPTCHA_PASS_FIELD) or ""
+    if not token:
+        raise CaptchaRefused("Please solve the captcha: draw the digit shown, then press Check.")
+    if len(token) > CAPTCHA_PASS_MAX_LENGTH or not verify_captcha_pass(session, token, now=now):
+        raise CaptchaRefused("The captcha pass is invalid, expired or already used. Please solve a new one.")
 
 
 def find_user(session: Session, username: str) -> User | None:
@@ -189,10 +206,15 @@ def signup(
     email: str | None = None,
     guest: User | None = None,
     captcha: Mapping[str, str] | None = None,
+    captcha_required: bool = True,
     now: datetime,
 ) -> User:
-    """Create an account, or turn ``guest`` (the same row, same id) into one; errors say what to fix."""
-    verify_captcha(captcha)
+    """Create an account, or turn ``guest`` (the same row, same id) into one; errors say what to fix.
+
+    The captcha pass is checked (and consumed) first; callers roll back on any error, so a sign-up
+    refused for another reason (a taken name, say) leaves the pass unused for the next try.
+    """
+    verify_captcha(session, captcha, required=captcha_required, now=now)
     try:
         username = check_username(username.strip())
         check_password(password, username)

@@ -28,16 +28,28 @@ NAME_LIMIT = 256
 SECRET_LIMIT = 1024
 
 
+class CaptchaAnswer(BaseModel):
+    """A solved sign-up captcha: the one-time ``captcha_pass`` from ``POST /api/v1/captcha/{id}/solve``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    captcha_pass: str = Field(max_length=accounts.CAPTCHA_PASS_MAX_LENGTH)
+
+
 class UserCreate(BaseModel):
-    """A sign-up: username (3 to 32 of ``A-Za-z0-9_.-``), password (8 to 128), optional email."""
+    """A sign-up: username (3 to 32 of ``A-Za-z0-9_.-``), password (8 to 128), optional email, captcha."""
 
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(max_length=NAME_LIMIT)
     password: str = Field(max_length=SECRET_LIMIT)
     email: str | None = Field(default=None, max_length=NAME_LIMIT)
-    # answers of the sign-up captcha, once there is one
-    captcha: dict[str, str] | None = Field(default=None, max_length=8)
+    # required unless INKLING_CAPTCHA_REQUIRED=false: {"captcha_pass": "..."} from a solved challenge
+    captcha: CaptchaAnswer | None = Field(
+        default=None,
+        description='A solved captcha: `{"captcha_pass": ...}` from `POST /api/v1/captcha/{id}/solve`; '
+        "required unless the server runs with INKLING_CAPTCHA_REQUIRED=false. A pass is single-use.",
+    )
 
 
 class UserLogin(BaseModel):
@@ -90,7 +102,15 @@ def _session_public(
     )
 
 
-@router.post("/signup", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/signup",
+    response_model=SessionPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        400: {"description": "A rule is broken, or the captcha pass is missing, invalid, expired or used"},
+        409: {"description": "Username or email taken"},
+    },
+)
 def signup(
     body: UserCreate,
     request: Request,
@@ -99,7 +119,10 @@ def signup(
     hasher: HasherDep,
     now: NowDep,
 ) -> SessionPublic:
-    """Create an account and log in; from a guest session the guest (same id, same results) becomes it."""
+    """Create an account and log in; from a guest session the guest (same id, same results) becomes it.
+
+    Needs ``captcha`` (a pass from solving ``POST /api/v1/captcha``) unless the captcha is turned off.
+    """
     current = load_auth(request, session, settings, now).user
     guest = current if current is not None and current.is_guest else None
     try:
@@ -110,7 +133,8 @@ def signup(
             password=body.password,
             email=body.email,
             guest=guest,
-            captcha=body.captcha,
+            captcha=body.captcha.model_dump() if body.captcha is not None else None,
+            captcha_required=settings.captcha_required,
             now=now,
         )
     except accounts.AccountError as error:

@@ -14,7 +14,7 @@ from inkling.registry import ModelNotFoundError
 from inkling.services.captcha import CaptchaError, issue_challenge, solve_challenge
 from inkling.services.digits import digit_predictor
 from inkling.web.api.digits import ProviderDep
-from inkling.web.deps import SessionDep
+from inkling.web.deps import NowDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"])
 
@@ -52,10 +52,10 @@ def _refusal(error: CaptchaError) -> JSONResponse:
 
 
 @router.post("", response_model=CaptchaChallengePublic, status_code=201, responses={429: {}})
-def new_challenge(request: Request, session: SessionDep) -> Any:
+def new_challenge(request: Request, session: SessionDep, now: NowDep) -> Any:
     """Issue a challenge: a random digit to draw within a few minutes."""
     try:
-        issued = issue_challenge(session, client_key(request))
+        issued = issue_challenge(session, client_key(request), now=now)
     except CaptchaError as error:
         return _refusal(error)
     return CaptchaChallengePublic(
@@ -71,7 +71,9 @@ def new_challenge(request: Request, session: SessionDep) -> Any:
     response_model=CaptchaPassPublic,
     responses={404: {}, 409: {}, 410: {}, 422: {}, 429: {}},
 )
-async def solve(challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: ProviderDep) -> Any:
+async def solve(
+    challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: ProviderDep, now: NowDep
+) -> Any:
     """Check a timed drawing of the challenge's digit; answer a one-time captcha pass."""
 
     def work() -> Any:
@@ -80,7 +82,7 @@ async def solve(challenge_id: str, body: CaptchaSolve, session: SessionDep, prov
         except ModelNotFoundError as error:
             return JSONResponse({"detail": str(error), "reason": "no_model"}, status_code=503)
         try:
-            solved = solve_challenge(session, challenge_id, body.ink, predictor)
+            solved = solve_challenge(session, challenge_id, body.ink, predictor, now=now)
         except CaptchaError as error:
             session.commit()  # failed attempts count even though the request fails
             return _refusal(error)

@@ -17,7 +17,7 @@ from inkling.ink.mnist import image_to_mnist
 from inkling.registry import ModelNotFoundError
 from inkling.services.digits import digit_predictor, predict_drawing
 from inkling.services.models import PredictorProvider
-from inkling.web.deps import SessionDep
+from inkling.web.deps import CurrentUserDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"])
 
@@ -70,10 +70,12 @@ def _predictor(session: Session, provider: PredictorProvider) -> DigitPredictor:
         raise HTTPException(503, str(error)) from None
 
 
-def _from_ink(session: Session, provider: PredictorProvider, raw_ink: Any) -> DigitPredictionPublic:
+def _from_ink(
+    session: Session, provider: PredictorProvider, raw_ink: Any, user_id: int | None
+) -> DigitPredictionPublic:
     predictor = _predictor(session, provider)
     try:
-        guess, _ = predict_drawing(session, predictor, raw_ink)
+        guess, _ = predict_drawing(session, predictor, raw_ink, user_id=user_id)
     except InkError as error:
         raise HTTPException(422, f"invalid ink: {error}") from None
     return _public(guess, predictor)
@@ -141,8 +143,10 @@ async def _upload_bytes(request: Request) -> bytes:
         }
     },
 )
-async def predict(request: Request, session: SessionDep, provider: ProviderDep) -> DigitPredictionPublic:
-    """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored) or a PNG upload (not stored)."""
+async def predict(
+    request: Request, session: SessionDep, provider: ProviderDep, user: CurrentUserDep
+) -> DigitPredictionPublic:
+    """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored, with the user if any) or a PNG."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
         body = await _limited_body(request)
@@ -152,7 +156,8 @@ async def predict(request: Request, session: SessionDep, provider: ProviderDep) 
             raise HTTPException(
                 422, f"expected {{'ink': [[xs, ys, ts], ...]}}: {error.errors()[0]['msg']}"
             ) from None
-        return await run_in_threadpool(_from_ink, session, provider, payload.ink)
+        user_id = user.id if user is not None else None
+        return await run_in_threadpool(_from_ink, session, provider, payload.ink, user_id)
     if content_type == "multipart/form-data":
         data = await _upload_bytes(request)
         return await run_in_threadpool(_from_png, session, provider, data)

@@ -40,7 +40,9 @@ CaptchaFields = Annotated[dict[str, str], Depends(captcha_fields)]
 def _form(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
     context.setdefault("error", None)
     context.setdefault("next", "/")
+    context.setdefault("captcha_pass", "")
     context.update(password_min=PASSWORD_MIN_LENGTH, password_max=PASSWORD_MAX_LENGTH)
+    context.update(captcha_required=request.app.state.settings.captcha_required)
     headers = context.pop("headers", None)
     return templates.TemplateResponse(
         request, f"auth/{name}.html", context, status_code=status_code, headers=headers
@@ -78,7 +80,7 @@ def signup(
 ) -> Response:
     """Create the account (or convert the guest), log in, and go to ``next``."""
     target = safe_next(next)
-    echo = {"username": username, "email": email, "next": target}
+    echo: dict[str, object] = {"username": username, "email": email, "next": target}
     current = load_auth(request, session, settings, now).user
     guest = current if current is not None and current.is_guest else None
     try:
@@ -92,10 +94,14 @@ def signup(
             email=email,
             guest=guest,
             captcha=captcha,
+            captcha_required=settings.captcha_required,
             now=now,
         )
     except accounts.AccountError as error:
-        session.rollback()
+        session.rollback()  # an unused captcha pass stays valid: hand it back unless it was the problem
+        if not isinstance(error, accounts.CaptchaRefused):
+            handed_back = captcha.get(accounts.CAPTCHA_PASS_FIELD, "")
+            echo["captcha_pass"] = handed_back if len(handed_back) <= accounts.CAPTCHA_PASS_MAX_LENGTH else ""
         return _refused(request, "signup", error, **echo)
     start_session(request, session, settings, user, now)
     session.commit()

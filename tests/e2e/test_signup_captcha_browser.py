@@ -1,0 +1,99 @@
+"""Sign up in a real headless Chromium on a real server by solving the draw-the-digit captcha."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.captcha_support import solve_signup_captcha
+from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "digits-cnn.onnx"
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+if not SHIPPED.is_file():
+    pytest.skip("no shipped digit model", allow_module_level=True)
+
+
+@pytest.fixture
+def captcha_server(tmp_path: Path) -> Iterator[str]:
+    """A real `inkling serve` (test environment, random secret, shipped models loaded) on a free port."""
+    env = {
+        **os.environ,
+        "INKLING_DATABASE_URL": f"sqlite:///{tmp_path / 'inkling.db'}",
+        "INKLING_ENVIRONMENT": "test",
+        "INKLING_SECRET_KEY": secrets.token_hex(32),
+        "INKLING_CAPTCHA_REQUIRED": "true",
+    }
+    for command in (["db", "upgrade"], ["models", "load"]):
+        subprocess.run([*INKLING, *command], env=env, check=True, cwd=tmp_path, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_visitor_signs_up_by_drawing_the_digit(captcha_server: str) -> None:
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 1100})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(15_000)
+
+            page.goto(f"{captcha_server}/signup")
+            page.wait_for_selector("#captcha-digit")
+            assert re.fullmatch(r"Draw the digit \d", page.inner_text("#captcha-prompt"))
+            page.fill("input[name=username]", "escher")
+            page.fill("input[name=password]", "correct horse battery")
+            page.fill("input[name=password_confirm]", "correct horse battery")
+            page.click("button[type=submit]")  # not yet solved: the page holds the form back
+            assert "Solve the captcha first" in page.inner_text("#captcha-status")
+            assert page.url.endswith("/signup")
+
+            digit = solve_signup_captcha(page)
+            assert 0 <= digit <= 9
+            assert page.inner_text("#captcha-prompt") == "✓ Captcha solved"
+            assert page.locator("#captcha-canvas").is_hidden()
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{captcha_server}/")
+            assert page.inner_text(".nav-user") == "escher"
+            me = page.request.get(f"{captcha_server}/api/v1/auth/me").json()
+            assert me["username"] == "escher" and me["is_guest"] is False
+        finally:
+            browser.close()
+    assert errors == []
