@@ -49,14 +49,14 @@ def prefixes(data_dir: Path, every: int) -> list[list[Any]]:
     return requests
 
 
-def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
+def start_server(workdir: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     """``inkling serve`` on a fresh database; returns the process and its base URL once healthy."""
     env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{workdir / 'inkling.db'}"}
     for command in (["db", "upgrade"], ["models", "load"]):
         subprocess.run([*INKLING, *command], env=env, check=True, cwd=workdir, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=workdir,
         stdout=subprocess.DEVNULL,
@@ -119,6 +119,9 @@ def main() -> None:
         "--data-dir", type=Path, default=Path(os.environ.get("INKLING_DATA_DIR", "../shared/data"))
     )
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server worker processes (`inkling serve --workers`)"
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="stop sending after this long")
     parser.add_argument("--requests", type=int, default=20_000, help="stop after this many requests")
     parser.add_argument("--every", type=int, default=4, help="use every n-th raw sample drawing")
@@ -126,7 +129,7 @@ def main() -> None:
     work = prefixes(args.data_dir, args.every)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        process, url = start_server(Path(tmp))
+        process, url = start_server(Path(tmp), args.workers)
         try:
             stats = asyncio.run(run(url, work, args.clients, args.seconds, args.requests))
         finally:
