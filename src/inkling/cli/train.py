@@ -80,6 +80,7 @@ def doodle(
     threads: int = typer.Option(2, help="torch CPU threads"),
     seed: int = typer.Option(0, help="random seed (split, pools, sampling)"),
     save_every: int = typer.Option(None, help="also write a snapshot to --out every N steps"),
+    tta: str = typer.Option(None, help="test-time augmentation baked into eval and export (shift1)"),
     evaluate: bool = typer.Option(True, help="evaluate on the validation split and store the metrics"),
     quiet: bool = typer.Option(False, help="no progress bar"),
 ) -> None:
@@ -99,6 +100,7 @@ def doodle(
         bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
         words=pack_words(pack, words, category), max_bitmaps_per_word=max_bitmaps_per_word,
         max_records=max_records, workers=workers, pool_cache=pool_cache, seed=seed, save_every=save_every,
+        tta=tta,
         extra={"pack": pack} if pack else {},
     )  # fmt: skip
     checkpoint = train(cfg, Path(data_dir), quiet=quiet, snapshot_path=out_path)
@@ -111,6 +113,32 @@ def doodle(
             indent=1,
         )
     )
+
+
+@app.command("tta")
+def tta_command(
+    checkpoint: Path = typer.Argument(..., help="checkpoint (.pt) from `inkling train doodle`"),
+    mode: str = typer.Option("shift1", help="test-time augmentation: shift1 = mean over 1-px shifts"),
+    out_path: Path = typer.Option(..., "--out", help="checkpoint to write (the input is left as it is)"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+) -> None:
+    """Bake test-time augmentation into a checkpoint, re-evaluate it and store the new metrics."""
+    import torch
+
+    from inkling.learn.eval_doodle import evaluate_checkpoint
+    from inkling.learn.train_doodle import save_checkpoint
+    from inkling.settings import get_settings
+
+    torch.set_num_threads(threads)
+    data_dir = get_settings().data_dir
+    if data_dir is None:
+        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    loaded["config"] = {**loaded["config"], "tta": mode}
+    loaded["metrics"] = evaluate_checkpoint(loaded, Path(data_dir))
+    save_checkpoint(loaded, out_path)
+    summary = {k: v for k, v in loaded["metrics"].items() if not isinstance(v, dict)}
+    out.print(json.dumps({"checkpoint": str(out_path), "tta": mode, "metrics": summary}, indent=1))
 
 
 @app.command("export")

@@ -164,14 +164,13 @@ def evaluate_checkpoint(
     checkpoint: dict[str, Any], data_dir: Path, *, cache: Path | None = None, quiet: bool = True
 ) -> dict:
     """Metrics of a checkpoint (summary only; per-word kept under ``per_word_top1``)."""
-    from inkling.learn.architectures import create_model
+    from inkling.learn.train_doodle import model_from_checkpoint
 
     words = checkpoint["config"].get("words")
     if cache is None and not words:
         cache = Path("runs/cache/eval-all.npz")
     es, classes = load_eval_set(data_dir, words, cache)
-    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]))
-    model.load_state_dict(checkpoint["state_dict"])
+    model = model_from_checkpoint(checkpoint)
     metrics = evaluate(torch_predict(model, checkpoint["in_channels"]), es, classes)
     metrics.pop("_bitmap_pred", None)
     return metrics

@@ -34,6 +34,7 @@ from inkling.learn.doodle_data import (
     teacher_classes,
 )
 from inkling.learn.doodlenet import DoodleNet, doodlenet
+from inkling.learn.tta import with_tta
 
 
 @dataclass
@@ -63,6 +64,7 @@ class TrainConfig:
     pool_cache: str | None = (
         None  # folder caching pre-rendered pools between runs (same data + pool settings)
     )
+    tta: str | None = None  # test-time augmentation baked into evaluation and export (e.g. "shift1")
     save_every: int | None = None  # write a snapshot checkpoint every N steps (None: only at the end)
     extra: dict[str, Any] = field(default_factory=dict)  # free-form notes kept with the run
 
@@ -252,9 +254,14 @@ def save_checkpoint(checkpoint: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def model_from_checkpoint(checkpoint: dict[str, Any]) -> nn.Module:
+    """The checkpoint's model in eval mode, with its test-time augmentation when the config names one."""
+    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    return with_tta(model.eval(), checkpoint["config"].get("tta"))
+
+
 def load_checkpoint(path: Path) -> tuple[nn.Module, dict[str, Any]]:
     """Rebuild the model from a checkpoint's own config; returns (model in eval mode, checkpoint)."""
     checkpoint = torch.load(Path(path), map_location="cpu", weights_only=False)
-    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]))
-    model.load_state_dict(checkpoint["state_dict"])
-    return model.eval(), checkpoint
+    return model_from_checkpoint(checkpoint), checkpoint
