@@ -14,40 +14,14 @@ from sqlalchemy.orm import Session
 from inkling.db.models import DigitDrawing, RegisteredModel
 from inkling.inference.digits import DigitGuess, DigitPredictor
 from inkling.ink import parse_ink
-from inkling.registry import ModelNotFoundError, activate, get_active, register_model
-from inkling.services.models import SHIPPED_DIR, PredictorProvider, shipped_models
+from inkling.services.models import PredictorProvider, active_predictor
 
 DIGIT_TASK = "digit"
 
 
-def ensure_digit_model(session: Session, models_dir: Any = SHIPPED_DIR) -> RegisteredModel:
-    """The active digit model; registers and activates the shipped one when the task has none."""
-    try:
-        return get_active(session, DIGIT_TASK)
-    except ModelNotFoundError:
-        pass
-    for shipped in shipped_models(models_dir):
-        if shipped.task != DIGIT_TASK:
-            continue
-        onnx = shipped.read_onnx()
-        digest = shipped.meta.get("onnx_sha256")
-        row = session.scalars(select(RegisteredModel).where(RegisteredModel.sha256 == digest)).first()
-        if row is None:
-            meta = {**shipped.meta, "shipped_file": shipped.path.name}
-            row = register_model(session, name=shipped.name, task=DIGIT_TASK, onnx=onnx, meta=meta)
-        return activate(session, row)
-    raise ModelNotFoundError("no digit model is registered or shipped; run `inkling train digits`")
-
-
 def digit_predictor(session: Session, provider: PredictorProvider) -> DigitPredictor:
     """The predictor of the active digit model (registering the shipped one first if needed)."""
-    try:
-        return provider.get(DIGIT_TASK)
-    except ModelNotFoundError:
-        ensure_digit_model(session)
-        session.commit()
-        provider.refresh()
-        return provider.get(DIGIT_TASK)
+    return active_predictor(session, provider, DIGIT_TASK)
 
 
 def model_id(session: Session, predictor: DigitPredictor) -> int | None:

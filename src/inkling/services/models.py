@@ -29,7 +29,7 @@ from inkling.db.models import RegisteredModel
 from inkling.inference import DEFAULT_THREADS, DoodlePredictor
 from inkling.inference.digits import DigitPredictor
 from inkling.inference.restore import RestorePredictor
-from inkling.registry import ModelNotFoundError, activate, register_model
+from inkling.registry import ModelNotFoundError, activate, get_active, register_model
 from inkling.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -153,6 +153,30 @@ def load_shipped_models(session: Session, models_dir: Path = SHIPPED_DIR) -> lis
         results.append(LoadResult(row.name, row.version, row.task, added, activated))
     session.flush()
     return results
+
+
+def ensure_active_model(session: Session, task: str, models_dir: Path = SHIPPED_DIR) -> RegisteredModel:
+    """The active model of ``task``; loads the shipped models first when the task has none."""
+    try:
+        return get_active(session, task)
+    except ModelNotFoundError:
+        load_shipped_models(session, models_dir)
+    try:
+        return get_active(session, task)
+    except ModelNotFoundError:
+        message = f"no {task} model is registered or shipped; train one (see `inkling train --help`)"
+        raise ModelNotFoundError(message) from None
+
+
+def active_predictor(session: Session, provider: PredictorProvider, task: str) -> Any:
+    """The provider's predictor of ``task``'s active model, registering the shipped one first if needed."""
+    try:
+        return provider.get(task)
+    except ModelNotFoundError:
+        ensure_active_model(session, task)
+        session.commit()
+        provider.refresh()
+        return provider.get(task)
 
 
 def build_predictor(row: RegisteredModel, **kwargs: Any) -> DoodlePredictor:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inkling.db.models import RegisteredModel
 from inkling.inference.restore import RestorePredictor
-from inkling.registry import ModelNotFoundError, activate, get_active, register_model
-from inkling.services.models import SHIPPED_DIR, PredictorProvider, shipped_models
+from inkling.services.models import PredictorProvider, active_predictor
 
 RESTORE_TASK = "restore"
 MAX_IMAGE_PIXELS = 4096 * 4096  # decoded size limit for uploads (also stops decompression bombs)
@@ -38,34 +34,9 @@ class CorruptImage(ValueError):
     """The bytes start like a picture but cannot be decoded."""
 
 
-def ensure_restore_model(session: Session, models_dir: Path = SHIPPED_DIR) -> RegisteredModel:
-    """The active restore model; registers and activates the shipped one when the task has none."""
-    try:
-        return get_active(session, RESTORE_TASK)
-    except ModelNotFoundError:
-        pass
-    for shipped in shipped_models(models_dir):
-        if shipped.task != RESTORE_TASK:
-            continue
-        onnx = shipped.read_onnx()
-        digest = shipped.meta.get("onnx_sha256")
-        row = session.scalars(select(RegisteredModel).where(RegisteredModel.sha256 == digest)).first()
-        if row is None:
-            meta = {**shipped.meta, "shipped_file": shipped.path.name}
-            row = register_model(session, name=shipped.name, task=RESTORE_TASK, onnx=onnx, meta=meta)
-        return activate(session, row)
-    raise ModelNotFoundError("no restore model is registered or shipped; run `inkling train restore`")
-
-
 def restore_predictor(session: Session, provider: PredictorProvider) -> RestorePredictor:
     """The predictor of the active restore model (registering the shipped one first if needed)."""
-    try:
-        return provider.get(RESTORE_TASK)
-    except ModelNotFoundError:
-        ensure_restore_model(session)
-        session.commit()
-        provider.refresh()
-        return provider.get(RESTORE_TASK)
+    return active_predictor(session, provider, RESTORE_TASK)
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> np.ndarray:
