@@ -7,32 +7,19 @@ of that word that the shipped model recognises), moved onto the canvas with the 
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.api.game_support import recognised_drawing
 from tests.e2e.captcha_support import solve_signup_captcha
-from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server, testing_env
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
@@ -42,30 +29,8 @@ if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
 @pytest.fixture
 def game_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` on a free port, on a fresh SQLite database with words and shipped models."""
-    env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{tmp_path / 'inkling.db'}"}
-    env.setdefault("INKLING_ENVIRONMENT", "test")
-    env.setdefault("INKLING_SECRET_KEY", secrets.token_hex(32))
-    for command in (["db", "upgrade"], ["words", "load"], ["models", "load"]):
-        subprocess.run([*INKLING, *command], env=env, check=True, cwd=tmp_path, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=tmp_path
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    with live_server(tmp_path, env=testing_env()) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 MOVES_PER_STROKE = 30  # mouse moves per stroke at most: the shape survives, the test stays quick

@@ -6,11 +6,8 @@ Draws a real Quick, Draw! drawing from the data mirror with mouse events. Needs 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,18 +16,10 @@ import httpx
 import pytest
 
 from inkling.datasets.quickdraw import iter_drawings
-from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("INKLING_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WORDS = ("apple", "fish", "eye", "diamond", "cat", "bicycle")  # words of the mirror's raw sample
 CANVAS_MARGIN = 30  # px left blank around the drawing on the canvas
 
@@ -54,33 +43,8 @@ def browser() -> Iterator[Any]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A real `inkling serve` with words and the shipped models loaded: (base URL, SQLite file)."""
     tmp_path = tmp_path_factory.mktemp("served")
-    db = tmp_path / "inkling.db"
-    env = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{db}"}
-    for args in (["db", "upgrade"], ["words", "load"], ["models", "load"]):
-        subprocess.run([*INKLING, *args], env=env, check=True, cwd=tmp_path, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*INKLING, "serve", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield base_url, db
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with live_server(tmp_path) as base_url:
+        yield base_url, tmp_path / "inkling.db"
 
 
 def _recognisable(base_url: str, data_dir: Path) -> dict[str, Any]:

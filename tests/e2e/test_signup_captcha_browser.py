@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.e2e.captcha_support import solve_signup_captcha
-from tests.e2e.test_serve import INKLING, STARTUP_SECONDS, _free_port
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server, testing_env
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "digits-cnn.onnx"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
@@ -31,38 +24,9 @@ if not SHIPPED.is_file():
 @pytest.fixture
 def captcha_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` (test environment, random secret, shipped models loaded) on a free port."""
-    env = {
-        **os.environ,
-        "INKLING_DATABASE_URL": f"sqlite:///{tmp_path / 'inkling.db'}",
-        "INKLING_ENVIRONMENT": "test",
-        "INKLING_SECRET_KEY": secrets.token_hex(32),
-        "INKLING_CAPTCHA_REQUIRED": "true",
-    }
-    for command in (["db", "upgrade"], ["models", "load"]):
-        subprocess.run([*INKLING, *command], env=env, check=True, cwd=tmp_path, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                httpx.get(f"{base_url}/api/v1/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+    env = {**testing_env(), "INKLING_CAPTCHA_REQUIRED": "true"}
+    with live_server(tmp_path, setup=(("db", "upgrade"), ("models", "load")), env=env) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_a_visitor_signs_up_by_drawing_the_digit(captcha_server: str) -> None:
