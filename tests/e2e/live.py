@@ -34,7 +34,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def testing_env() -> dict[str, str]:
+def isolated_test_env() -> dict[str, str]:
     """Variables of a server in the test environment, with its own random secret."""
     return {"INKLING_ENVIRONMENT": "test", "INKLING_SECRET_KEY": secrets.token_hex(32)}
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.api.game_support import recognised_drawing
 from tests.e2e.captcha_support import solve_signup_captcha
-from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server, testing_env
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, isolated_test_env, live_server
 
 pytestmark = pytest.mark.e2e
 CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
@@ -29,7 +29,7 @@ if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
 @pytest.fixture
 def game_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` on a free port, on a fresh SQLite database with words and shipped models."""
-    with live_server(tmp_path, env=testing_env()) as base_url:
+    with live_server(tmp_path, env=isolated_test_env()) as base_url:
         yield base_url
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.captcha_support import solve_signup_captcha
-from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server, testing_env
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, isolated_test_env, live_server
 
 pytestmark = pytest.mark.e2e
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "digits-cnn.onnx"
@@ -24,7 +24,7 @@ if not SHIPPED.is_file():
 @pytest.fixture
 def captcha_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` (test environment, random secret, shipped models loaded) on a free port."""
-    env = {**testing_env(), "INKLING_CAPTCHA_REQUIRED": "true"}
+    env = {**isolated_test_env(), "INKLING_CAPTCHA_REQUIRED": "true"}
     with live_server(tmp_path, setup=(("db", "upgrade"), ("models", "load")), env=env) as base_url:
         yield base_url
 
