@@ -1,11 +1,16 @@
-"""Helpers for the account tests: a movable clock and reading CSRF tokens out of pages."""
+"""Helpers for the account tests: their app fixtures, a movable clock and reading CSRF tokens out of pages."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.api.conftest import seeded_client
 
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 GOOD_PASSWORD = "correct horse battery"
@@ -45,3 +50,21 @@ def api_signup(client: TestClient, username: str, password: str = GOOD_PASSWORD,
 def api_login(client: TestClient, username: str, password: str = GOOD_PASSWORD):
     """Log in over the JSON API."""
     return client.post("/api/v1/auth/login", json={"username": username, "password": password})
+
+
+@pytest.fixture
+def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
+    """The app with ``captcha_required=False``: these tests are about accounts, not the sign-up captcha.
+
+    The captcha on sign-up (page and API, guests included) is tested in ``test_signup_captcha.py``.
+    """
+    with seeded_client(database_url, engine, captcha_required=False) as client:
+        yield client
+
+
+@pytest.fixture
+def clock(client: TestClient) -> Clock:
+    """The app's clock, movable by the test."""
+    clock = Clock()
+    client.app.state.clock = clock
+    return clock

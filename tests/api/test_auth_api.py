@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from inkling.db.engine import session_scope
 from inkling.db.models import Game, LoginAttempt, User, WebSession
-from tests.api.auth_support import GOOD_PASSWORD, Clock, api_login, api_signup
-from tests.api.conftest import seeded_client
+from tests.api.auth_support import GOOD_PASSWORD, Clock, api_login, api_signup, client, clock
 
-
-@pytest.fixture
-def client(database_url: str, engine: Engine) -> Iterator[TestClient]:
-    """The app with ``captcha_required=False``: these tests are about accounts, not the sign-up captcha.
-
-    The captcha on sign-up (page and API, guests included) is tested in ``test_signup_captcha.py``.
-    """
-    with seeded_client(database_url, engine, captcha_required=False) as client:
-        yield client
-
-
-@pytest.fixture
-def clock(client: TestClient) -> Clock:
-    """The app's clock, movable by the test."""
-    clock = Clock()
-    client.app.state.clock = clock
-    return clock
+__all__ = ["client", "clock"]  # the account tests' app fixtures live in auth_support
 
 
 def _count(engine: Engine, model: type) -> int:
