@@ -5,9 +5,10 @@ Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--limit N`
 PSNR/SSIM on BSDS500 test (all 200 photos by default) of the degraded input, the classical baseline
 (chroma realignment + 3x3 luma median + chroma blur) and the ONNX model run through ``RestorePredictor``
 (the serving path), under two degradations: the simulator's fixed seeded random degradations
-(``inkling.restore.data.eval_pairs``), and an "unseen" chain written here independently of the
-simulator (RGB noise, Lanczos/bicubic resampling, integer chroma roll, sinusoidal line wobble,
-Gaussian blur, JPEG) with wide random strengths. Prints Markdown tables.
+(``inkling.restore.data.eval_pairs``), and two "unseen" chains written here independently of the
+simulator: A (RGB noise, Lanczos/bicubic resampling, integer chroma roll, sinusoidal line wobble,
+Gaussian blur, JPEG) and B (Hamming bandwidth cut, 4:2:0 chroma, whole-pixel chroma delay, sporadic
+line jumps, top tear, signal-dependent grain), with wide random strengths. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -59,12 +60,52 @@ def unseen_degrade(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return to_float(np.asarray(Image.open(buffer).convert("RGB")))
 
 
-def unseen_pairs(root: Path, limit: int | None) -> list[EvalPair]:
-    """BSDS500 test photos with the unseen chain (seeded per image)."""
+def _roll_rows(image: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Move row ``y`` right by the whole number ``shifts[y]``, repeating its edge pixel."""
+    width = image.shape[1]
+    xs = np.clip(np.arange(width)[None, :] - shifts[:, None].astype(int), 0, width - 1)
+    return image[np.arange(image.shape[0])[:, None], xs]
+
+
+def unseen_degrade_b(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A second chain, written after the simulator was widened (shares no code or parameters with it).
+
+    Hamming-filtered horizontal bandwidth cut, 4:2:0 chroma by 2x2 averaging and nearest-neighbour
+    enlargement, whole-pixel chroma delay, sporadic independent line jumps, a linear tear at the top,
+    signal-dependent (Poisson-like) luma grain and saved losslessly.
+    """
+    height, width = photo.shape[:2]
+    image = Image.fromarray(photo)
+    cut = rng.uniform(0.35, 0.65)
+    image = image.resize((max(1, int(width * cut)), height), Image.Resampling.HAMMING).resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    ycc = np.asarray(image.convert("YCbCr")).astype(np.float32) / 255.0
+    even = ycc[: height // 2 * 2, : width // 2 * 2, 1:]
+    small = even.reshape(height // 2, 2, width // 2, 2, 2).mean(axis=(1, 3))
+    chroma = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)
+    chroma = np.pad(chroma, ((0, height - chroma.shape[0]), (0, width - chroma.shape[1]), (0, 0)), "edge")
+    ycc[..., 1:] = _roll_rows(chroma, np.full(height, rng.integers(1, 4)))
+    luma = ycc[..., 0]
+    ycc[..., 0] = luma + rng.uniform(0.02, 0.07) * np.sqrt(np.clip(luma, 0, 1)) * rng.standard_normal(
+        luma.shape
+    )
+    rgb = np.asarray(Image.fromarray(to_uint8(ycc), "YCbCr").convert("RGB"))
+    jumps = rng.integers(-2, 3, height) * (rng.random(height) < rng.uniform(0.2, 0.6))
+    tear = int(rng.integers(6, 25))
+    jumps[:tear] += np.round(np.linspace(rng.uniform(8, 30), 0, tear)).astype(int)
+    return to_float(_roll_rows(rgb, jumps))
+
+
+UNSEEN_CHAINS = {"a": unseen_degrade, "b": unseen_degrade_b}
+
+
+def unseen_pairs(root: Path, limit: int | None, chain: str = "a") -> list[EvalPair]:
+    """BSDS500 test photos with an unseen chain (seeded per image)."""
     pairs = []
     for index, path in enumerate(list_images(root, "test")[:limit]):
         clean = load_image(path)
-        degraded = unseen_degrade(clean, np.random.default_rng([UNSEEN_SEED, index]))
+        degraded = UNSEEN_CHAINS[chain](clean, np.random.default_rng([UNSEEN_SEED, index]))
         pairs.append(EvalPair(path.name, clean, degraded, Degradation(())))
     return pairs
 
@@ -83,7 +124,8 @@ def main() -> None:
     baseline = ClassicalRestorer()
     for title, pairs in (
         ("simulator (fixed seeded random degradations)", eval_pairs(root, args.limit)),
-        ("unseen degradation chain", unseen_pairs(root, args.limit)),
+        ("unseen degradation chain A", unseen_pairs(root, args.limit, "a")),
+        ("unseen degradation chain B", unseen_pairs(root, args.limit, "b")),
     ):
         started = time.perf_counter()
         rows = {

@@ -74,3 +74,31 @@ def test_composition_applies_steps_in_order(photo: np.ndarray) -> None:
 def test_uint8_input_is_accepted(photo: np.ndarray) -> None:
     out = single("grain")((photo * 255).astype(np.uint8), seed=0)
     assert out.dtype == np.float32 and out.shape == photo.shape
+
+
+def test_batches_made_in_workers_equal_inline_batches_and_stay_bounded(photo: np.ndarray) -> None:
+    from inkling.restore.data import CropSpec, iter_batches
+
+    images = [(photo * 255).astype(np.uint8)] * 3
+    spec = CropSpec(crop_min=16, crop_max=32, multiple=16)
+    inline = list(iter_batches(images, 2, spec, seed=4, start=3, stop=15))
+    forked = iter_batches(images, 2, spec, seed=4, start=3, stop=15, workers=2)
+    for (degraded, clean), (forked_degraded, forked_clean) in zip(inline, forked, strict=True):
+        assert np.array_equal(degraded, forked_degraded) and np.array_equal(clean, forked_clean)
+    assert len(inline) == 12 and inline[0][0].shape[:2] == (2, 3)
+
+
+def test_whole_pixel_jitter_moves_rows_by_whole_pixels(photo: np.ndarray) -> None:
+    from inkling.restore.artifacts import LineJitter
+
+    jittered = LineJitter(amplitude=1.5, correlation=0.0, whole_pixels=True)(photo, np.random.default_rng(2))
+    width, m = photo.shape[1], 12
+    moved = [  # every row is its original, moved by some whole number of pixels
+        [
+            s
+            for s in range(-m, m + 1)
+            if np.allclose(jittered[y, m:-m], photo[y, m - s : width - m - s], atol=1e-6)
+        ]
+        for y in range(photo.shape[0])
+    ]
+    assert all(moved) and len({shifts[0] for shifts in moved}) > 1

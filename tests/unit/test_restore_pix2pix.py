@@ -89,7 +89,9 @@ def test_checkpoint_is_self_describing_and_resumable(tiny_run: dict) -> None:
     assert tiny_run["first"]["step"] == 2
     raw = tiny_run["raw"]
     assert raw["step"] == 2 and raw["config"]["base"] == 4 and raw["history"][0]["step"] == 2
-    assert raw["generator_config"] == {"base": 4, "levels": 3, "max_channels": 8, "out_channels": 8}
+    assert raw["generator_config"] == {
+        "base": 4, "levels": 3, "max_channels": 8, "out_channels": 8, "stem": "unshuffle"
+    }  # fmt: skip
     assert tiny_run["same"]  # weights come back exactly
     assert tiny_run["final"]["step"] == 3 and load_checkpoint(tiny_run["ckpt"])[0]["step"] == 3
     assert "d" in tiny_run["final"]["history"][-1]  # the adversarial phase ran after the resume

@@ -25,6 +25,7 @@ def restore(
     lr: float = typer.Option(None, help="Adam peak learning rate, warm-up then cosine decay (default 1e-3)"),
     base: int = typer.Option(None, help="generator channels after the first layer (default 16)"),
     levels: int = typer.Option(None, help="generator stride-2 levels (default 4)"),
+    stem: str = typer.Option(None, help="generator's first layer: unshuffle (default) or conv"),
     l1_weight: float = typer.Option(None, help="weight of the L1 loss (default 100)"),
     ssim_weight: float = typer.Option(None, help="weight of the (1 - SSIM) loss; 0 = off (default 10)"),
     adv_weight: float = typer.Option(None, help="weight of the adversarial loss; 0 = off (default 0.5)"),
@@ -52,7 +53,7 @@ def restore(
     root = bsds500_dir(data_dir=settings.data_dir, cache_dir=settings.cache_dir)
     given = {
         "steps": steps, "batch_size": batch_size, "crop_min": crop_min, "crop_max": crop_max, "lr": lr,
-        "base": base, "levels": levels, "l1_weight": l1_weight, "ssim_weight": ssim_weight,
+        "base": base, "levels": levels, "stem": stem, "l1_weight": l1_weight, "ssim_weight": ssim_weight,
         "adv_weight": adv_weight, "adv_start": adv_start, "eval_images": eval_images,
     }  # fmt: skip
     given = {key: value for key, value in given.items() if value is not None}
@@ -60,8 +61,8 @@ def restore(
     if resume:
         if not out_path.is_file():
             raise fail(f"nothing to resume: {out_path} does not exist")
-        if {"base", "levels"} & set(given):
-            raise fail("--base and --levels cannot change when resuming")
+        if {"base", "levels", "stem"} & set(given):
+            raise fail("--base, --levels and --stem cannot change when resuming")
         state, cfg, _ = load_checkpoint(out_path)
         for key, value in given.items():  # options given now override the run's settings
             setattr(cfg, key, value)

@@ -25,6 +25,12 @@ from inkling.restore.imageops import (
 )
 
 PAL_WIDTH, PAL_HEIGHT = 720, 576  # the PAL 4:3 raster of digitised tapes (non-square pixels)
+RESAMPLING = {  # Pillow filters a capture chain may resample with
+    "bilinear": Image.Resampling.BILINEAR,
+    "bicubic": Image.Resampling.BICUBIC,
+    "lanczos": Image.Resampling.LANCZOS,
+    "box": Image.Resampling.BOX,
+}
 
 
 def _lerp(low: float, high: float, t: float) -> float:
@@ -60,20 +66,30 @@ class LowResolution(Artifact):
     h_scale: float = 0.5  # kept share of horizontal resolution (VHS: ~250 of 720 lines)
     v_scale: float = 1.0  # kept share of vertical resolution (0.5 = one field, line-doubled)
     pal: bool = False  # go through the PAL raster (PAL_WIDTH x PAL_HEIGHT) first
+    down: str = "bicubic"  # resampling filter of the reduction (a RESAMPLING name)
+    up: str = "bilinear"  # resampling filter of the enlargement back to size
 
     def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         height, width = image.shape[:2]
         base = resize(image, PAL_WIDTH, PAL_HEIGHT) if self.pal else image
         bh, bw = base.shape[:2]
-        small = resize(base, max(1, round(bw * self.h_scale)), max(1, round(bh * self.v_scale)))
-        back = resize(small, bw, bh, Image.Resampling.BILINEAR)
+        size = max(1, round(bw * self.h_scale)), max(1, round(bh * self.v_scale))
+        small = resize(base, *size, RESAMPLING[self.down])
+        back = resize(small, bw, bh, RESAMPLING[self.up])
         return resize(back, width, height) if self.pal else back
 
     @classmethod
     def sample(cls, rng: np.random.Generator, strength: float) -> LowResolution:
         h = _lerp(0.85, 0.3, strength) * rng.uniform(0.9, 1.1)
         v = 1.0 if rng.random() < 0.5 else _lerp(0.95, 0.5, strength * rng.uniform(0.5, 1.0))
-        return cls(h_scale=float(np.clip(h, 0.2, 1.0)), v_scale=float(v), pal=False)
+        names = list(RESAMPLING)
+        return cls(
+            h_scale=float(np.clip(h, 0.2, 1.0)),
+            v_scale=float(v),
+            pal=False,
+            down=str(rng.choice(names)),
+            up=str(rng.choice(names[:3])),  # enlarging with a box filter would be blocky, not VHS
+        )
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ class Grain(Artifact):
     chroma_sigma: float = 0.04  # std of U/V noise before smearing
     chroma_streak: float = 3.0  # horizontal smear (sigma, px) of the chroma noise
     luma_streak: float = 0.5  # horizontal smear (sigma, px) of the luma noise
+    rgb_sigma: float = 0.0  # std of independent per-channel RGB noise (a digitiser's sensor noise)
 
     def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         height, width = image.shape[:2]
@@ -99,15 +116,19 @@ class Grain(Artifact):
             chroma /= max(float(chroma.std()), 1e-6)
         yuv[..., :1] += self.luma_sigma * luma
         yuv[..., 1:] += self.chroma_sigma * chroma
-        return yuv_to_rgb(yuv)
+        rgb = yuv_to_rgb(yuv)
+        if self.rgb_sigma > 0:
+            rgb += self.rgb_sigma * rng.standard_normal(rgb.shape).astype(np.float32)
+        return rgb
 
     @classmethod
     def sample(cls, rng: np.random.Generator, strength: float) -> Grain:
         return cls(
-            luma_sigma=_lerp(0.006, 0.06, strength) * rng.uniform(0.7, 1.3),
+            luma_sigma=_lerp(0.006, 0.07, strength) * rng.uniform(0.5, 1.3),
             chroma_sigma=_lerp(0.003, 0.04, strength) * rng.uniform(0.5, 1.5),
-            chroma_streak=float(rng.uniform(1.0, 6.0)),
+            chroma_streak=float(rng.uniform(0.0, 6.0)),
             luma_streak=float(rng.uniform(0.0, 1.2)),
+            rgb_sigma=_lerp(0.004, 0.06, strength) * float(rng.uniform(0, 1.3) if rng.random() < 0.5 else 0),
         )
 
 
@@ -143,7 +164,7 @@ class Tearing(Artifact):
             lines=int(rng.integers(3, 6 + int(_lerp(4, 20, strength)))),
             shift=_lerp(2.0, 24.0, strength) * rng.uniform(0.6, 1.2) * (1 if rng.random() < 0.8 else -1),
             bend=float(rng.uniform(1.0, 3.0)),
-            top=bool(rng.random() < 0.3),
+            top=bool(rng.random() < 0.6),
             noise=_lerp(0.0, 0.1, strength) * float(rng.random()),
         )
 
@@ -155,6 +176,7 @@ class LineJitter(Artifact):
     name: ClassVar[str] = "line_jitter"
     amplitude: float = 1.0  # std of the per-line shift (px)
     correlation: float = 0.8  # AR(1) coefficient between neighbouring lines (0 = independent)
+    whole_pixels: bool = False  # round the shifts to whole pixels (a capture that drops/repeats samples)
 
     def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         height = image.shape[0]
@@ -164,13 +186,15 @@ class LineJitter(Artifact):
         innovation = np.sqrt(max(1.0 - self.correlation**2, 0.0))
         for y in range(1, height):
             shifts[y] = self.correlation * shifts[y - 1] + innovation * steps[y]
-        return shift_rows(image, self.amplitude * shifts)
+        shifts = self.amplitude * shifts
+        return shift_rows(image, np.round(shifts) if self.whole_pixels else shifts)
 
     @classmethod
     def sample(cls, rng: np.random.Generator, strength: float) -> LineJitter:
         return cls(
-            amplitude=_lerp(0.2, 2.0, strength) * rng.uniform(0.7, 1.3),
-            correlation=float(rng.uniform(0.3, 0.97)),
+            amplitude=_lerp(0.2, 2.5, strength) * rng.uniform(0.7, 1.3),
+            correlation=float(rng.uniform(0.0, 0.98)),
+            whole_pixels=bool(rng.random() < 0.3),
         )
 
 
@@ -196,7 +220,7 @@ class ChromaBleed(Artifact):
     @classmethod
     def sample(cls, rng: np.random.Generator, strength: float) -> ChromaBleed:
         return cls(
-            delay=_lerp(0.5, 5.0, strength) * rng.uniform(0.6, 1.3),
+            delay=_lerp(0.5, 5.0, strength) * rng.uniform(0.6, 1.3) * (1 if rng.random() < 0.85 else -1),
             smear=_lerp(0.5, 6.0, strength) * rng.uniform(0.6, 1.3),
         )
 

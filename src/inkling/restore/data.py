@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from inkling.restore.imageops import to_float
 TRAIN_SPLITS = ("train", "val")  # BSDS500 splits used for training
 TEST_SPLIT = "test"  # BSDS500 split used for evaluation
 EVAL_SEED = 20_240_601  # fixed seed of the evaluation degradations
+PREFETCH_PER_WORKER = 4  # batches a worker may have made ahead of training (bounds memory)
 
 
 def load_split_images(root: Path, splits: Sequence[str], limit: int | None = None) -> list[np.ndarray]:
@@ -89,8 +92,13 @@ def iter_batches(
     global _WORKER_IMAGES
     _WORKER_IMAGES = list(images)  # inherited by the forked workers
     with get_context("fork").Pool(workers) as pool:
-        jobs = ((batch_size, spec, seed, step) for step in range(start, stop))
-        yield from pool.imap(_worker_batch, jobs, chunksize=1)
+        pending: deque[AsyncResult] = deque()
+        for step in range(start, stop):  # at most PREFETCH_PER_WORKER batches ahead per worker
+            pending.append(pool.apply_async(_worker_batch, ((batch_size, spec, seed, step),)))
+            if len(pending) > PREFETCH_PER_WORKER * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+STEMS = ("conv", "unshuffle")  # how the generator's first layer halves the resolution
+
 
 @dataclass(frozen=True)
 class GeneratorConfig:
@@ -24,6 +26,7 @@ class GeneratorConfig:
     levels: int = 4  # stride-2 downsamplings, the first one included
     max_channels: int = 128  # channel cap for the deeper levels
     out_channels: int = 8  # full-resolution channels before the last 3x3 conv
+    stem: str = "conv"  # "conv": a 4x4 stride-2 conv; "unshuffle": lossless space-to-depth, then 3x3 convs
 
     @property
     def multiple(self) -> int:
@@ -43,9 +46,14 @@ class UNetGenerator(nn.Module):
         self.config = config = config or GeneratorConfig()
         widths = [min(config.base * 2**i, config.max_channels) for i in range(config.levels)]
         self.widths = widths
-        self.stem = nn.Sequential(
-            nn.Conv2d(3, widths[0], 4, 2, 1), _act(), nn.Conv2d(widths[0], widths[0], 3, 1, 1), _act()
+        if config.stem not in STEMS:
+            raise ValueError(f"unknown stem {config.stem!r}; choose from {', '.join(STEMS)}")
+        first = (
+            nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(12, widths[0], 3, 1, 1))
+            if config.stem == "unshuffle"
+            else nn.Conv2d(3, widths[0], 4, 2, 1)
         )
+        self.stem = nn.Sequential(first, _act(), nn.Conv2d(widths[0], widths[0], 3, 1, 1), _act())
         self.down = nn.ModuleList(
             nn.Sequential(
                 nn.Conv2d(widths[i - 1], widths[i], 3, 2, 1),
@@ -62,7 +70,11 @@ class UNetGenerator(nn.Module):
             nn.Sequential(nn.Conv2d(2 * widths[i - 1], widths[i - 1], 3, 1, 1), _act())
             for i in range(config.levels - 1, 0, -1)
         )
-        self.head_up = nn.ConvTranspose2d(widths[0], config.out_channels, 2, 2)
+        self.head_up = (
+            nn.Sequential(nn.Conv2d(widths[0], 4 * config.out_channels, 3, 1, 1), nn.PixelShuffle(2))
+            if config.stem == "unshuffle"
+            else nn.ConvTranspose2d(widths[0], config.out_channels, 2, 2)
+        )
         self.head = nn.Conv2d(config.out_channels + 3, 3, 3, 1, 1)
         nn.init.zeros_(self.head.weight)  # start as the identity: delta = 0
         nn.init.zeros_(self.head.bias)

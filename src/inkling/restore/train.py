@@ -53,6 +53,7 @@ class TrainConfig:
     base: int = 16  # generator channels after the first layer
     levels: int = 4  # generator stride-2 levels (inputs are multiples of 2**levels)
     max_channels: int = 128  # generator channel cap
+    stem: str = "unshuffle"  # generator's first layer: "unshuffle" (lossless space-to-depth) or "conv"
     d_base: int = 16  # discriminator channels of the first layer
     d_layers: int = 3  # discriminator stride-2 layers (3 = 70x70 patches)
     eval_images: int = 8  # BSDS500 test images scored after each epoch (the first N, fixed degradations)
@@ -65,7 +66,9 @@ class TrainConfig:
     @property
     def generator(self) -> GeneratorConfig:
         """The generator's shape."""
-        return GeneratorConfig(base=self.base, levels=self.levels, max_channels=self.max_channels)
+        return GeneratorConfig(
+            base=self.base, levels=self.levels, max_channels=self.max_channels, stem=self.stem
+        )
 
 
 def lr_at(cfg: TrainConfig, step: int) -> float:
@@ -141,7 +144,7 @@ def load_checkpoint(path: Path) -> tuple[dict[str, Any], TrainConfig, dict[str, 
     raw = torch.load(Path(path), map_location="cpu", weights_only=False)
     if raw.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path}: not a restore checkpoint (format {raw.get('format')!r})")
-    cfg = TrainConfig(**raw["config"])
+    cfg = TrainConfig(**{"stem": "conv", **raw["config"]})  # runs before the stem option used "conv"
     state = new_state(cfg)
     for key in ("generator", "discriminator", "opt_g", "opt_d"):
         state[key].load_state_dict(raw[key])
