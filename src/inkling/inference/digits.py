@@ -6,17 +6,15 @@ model's input contract (kind ``mnist``, layout ``NCHW`` or ``flat``) says how th
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from inkling.inference.doodle import softmax
 from inkling.inference.inputs import InputError, register_input_kind
-from inkling.inference.session import DEFAULT_THREADS, make_session
+from inkling.inference.model import OnnxModel
+from inkling.inference.session import DEFAULT_THREADS
 from inkling.ink import Ink
 from inkling.ink.mnist import ink_to_mnist
 
@@ -61,8 +59,10 @@ def build_mnist(items: Sequence[Any] | np.ndarray, contract: Mapping[str, Any]) 
     return x[:, None] if layout == "NCHW" else x.reshape(len(x), -1)
 
 
-class DigitPredictor:
+class DigitPredictor(OnnxModel):
     """A digit classifier: raw ink, ``Ink`` or MNIST-style 28x28 bitmaps in, a ``DigitGuess`` out."""
+
+    default_name = "digits"
 
     def __init__(
         self,
@@ -74,10 +74,7 @@ class DigitPredictor:
         threads: int = DEFAULT_THREADS,
         **_: Any,
     ) -> None:
-        self.meta = dict(meta)
-        self.model_name: str = name or str(meta.get("name", "digits"))
-        self.version = version
-        self.sha256 = hashlib.sha256(onnx).hexdigest()
+        super().__init__(onnx, meta, name=name, version=version, threads=threads)
         self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
         if self.classes != DIGITS:
             raise InputError(f"model {self.model_name}: classes must be '0'..'9', got {list(self.classes)}")
@@ -87,27 +84,10 @@ class DigitPredictor:
                 f"model {self.model_name}: input kind must be 'mnist', got {self.contract.get('kind')!r}"
             )
         self.outputs_logits = (meta.get("output") or {}).get("kind") == "logits"
-        self.session = make_session(onnx, threads)
-        self.input_name = meta.get("input_name") or self.session.get_inputs()[0].name
         outputs = [o.name for o in self.session.get_outputs()]
         self.output_name = meta.get("output_name") or outputs[-1]
         if self.output_name not in outputs:
             raise InputError(f"model {self.model_name}: no output {self.output_name!r} (has {outputs})")
-
-    @classmethod
-    def from_files(cls, onnx_path: Path, meta_path: Path | None = None, **kwargs: Any) -> DigitPredictor:
-        """A predictor from ``model.onnx`` and its metadata sidecar (``model.json`` by default)."""
-        onnx_path = Path(onnx_path)
-        meta_path = Path(meta_path) if meta_path else onnx_path.with_suffix(".json")
-        return cls(onnx_path.read_bytes(), json.loads(meta_path.read_text(encoding="utf-8")), **kwargs)
-
-    @property
-    def label(self) -> str:
-        """``name@version`` (just the name when the model is not from the registry)."""
-        return self.model_name if self.version is None else f"{self.model_name}@{self.version}"
-
-    def __repr__(self) -> str:
-        return f"<DigitPredictor {self.label}>"
 
     def probabilities(self, items: Sequence[Any] | np.ndarray, batch_size: int = DEFAULT_BATCH) -> np.ndarray:
         """(N, 10) float32 probabilities for drawings and/or MNIST-style bitmaps (``InkError`` on bad ink)."""

@@ -6,16 +6,14 @@ empty guess list, and the model is not run for it; the game shows "…" rather t
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from inkling.inference.inputs import InputError, Item, build_input
-from inkling.inference.session import DEFAULT_THREADS, make_session
+from inkling.inference.model import OnnxModel
+from inkling.inference.session import DEFAULT_THREADS
 from inkling.ink import Ink, parse_ink
 
 DEFAULT_TOP = 5  # guesses returned unless asked otherwise
@@ -57,7 +55,7 @@ def top_guesses(probabilities: np.ndarray, classes: Sequence[str], top: int) -> 
     ]
 
 
-class DoodlePredictor:
+class DoodlePredictor(OnnxModel):
     """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out."""
 
     def __init__(
@@ -70,10 +68,7 @@ class DoodlePredictor:
         threads: int = DEFAULT_THREADS,
         strict_times: bool = True,
     ) -> None:
-        self.meta = dict(meta)
-        self.model_name: str = name or str(meta.get("name", "model"))
-        self.version = version
-        self.sha256 = hashlib.sha256(onnx).hexdigest()
+        super().__init__(onnx, meta, name=name, version=version, threads=threads)
         self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
         if not self.classes:
             raise InputError(f"model {self.model_name}: metadata lists no classes")
@@ -81,18 +76,9 @@ class DoodlePredictor:
         self.strict_times = strict_times
         output = meta.get("output") or {}
         self.outputs_logits = output.get("kind") in LOGIT_KINDS
-        self.session = make_session(onnx, threads)
-        self.input_name = meta.get("input_name") or self.session.get_inputs()[0].name
         width = self.session.get_outputs()[0].shape[-1]
         if isinstance(width, int) and width != len(self.classes):
             raise InputError(f"model {self.model_name}: {width} outputs but {len(self.classes)} classes")
-
-    @classmethod
-    def from_files(cls, onnx_path: Path, meta_path: Path | None = None, **kwargs: Any) -> DoodlePredictor:
-        """A predictor from ``model.onnx`` and its metadata sidecar (``model.json`` by default)."""
-        onnx_path = Path(onnx_path)
-        meta_path = Path(meta_path) if meta_path else onnx_path.with_suffix(".json")
-        return cls(onnx_path.read_bytes(), json.loads(meta_path.read_text(encoding="utf-8")), **kwargs)
 
     def __repr__(self) -> str:
         version = f" v{self.version}" if self.version is not None else ""

@@ -8,14 +8,14 @@ that fit one tile run whole. Output: uint8 RGB of exactly the input size. NumPy 
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from inkling.inference.session import DEFAULT_THREADS, make_session
+from inkling.inference.model import OnnxModel
+from inkling.inference.session import DEFAULT_THREADS
 
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
 DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
@@ -54,8 +54,10 @@ def _reflect_pad(image: np.ndarray, top: int, bottom: int, left: int, right: int
     return np.pad(image, ((0, 0), (left, right), (0, 0)), mode=mode)
 
 
-class RestorePredictor:
+class RestorePredictor(OnnxModel):
     """An image-to-image restorer (RGB float32 0..1 NCHW in and out) with tiled, seamless inference."""
+
+    default_name = "restore"
 
     def __init__(
         self,
@@ -70,25 +72,14 @@ class RestorePredictor:
         margin: int | None = None,
         **_: Any,
     ) -> None:
-        self.meta = dict(meta)
-        contract = self.meta.get("input", {})
-        self.multiple = int(contract.get("multiple", 16))
-        self.model_name: str = name or str(meta.get("name", "restore"))
-        self.version = version
-        self.sha256 = hashlib.sha256(onnx).hexdigest()
+        super().__init__(onnx, meta, name=name, version=version, threads=threads)
+        self.multiple = int(self.meta.get("input", {}).get("multiple", 16))
         inference = self.meta.get("inference", {})
         self.tile = self._round_up(tile or int(inference.get("tile", DEFAULT_TILE)))
         self.overlap = int(overlap if overlap is not None else inference.get("overlap", DEFAULT_OVERLAP))
         self.margin = int(margin if margin is not None else inference.get("margin", DEFAULT_MARGIN))
         if not 0 <= self.overlap < self.tile:
             raise ValueError(f"overlap {self.overlap} must be in 0..tile-1 ({self.tile})")
-        self.session = make_session(onnx, threads)
-        self.input_name = self.session.get_inputs()[0].name
-
-    @property
-    def label(self) -> str:
-        """``name@version`` (or just the name for a file model)."""
-        return f"{self.model_name}@{self.version}" if self.version is not None else self.model_name
 
     def _round_up(self, value: int) -> int:
         return max(self.multiple, math.ceil(value / self.multiple) * self.multiple)
