@@ -97,4 +97,10 @@ def test_shipped_model_is_current(converted: tuple, inputs: np.ndarray, referenc
     shipped = (SHIPPED / "doodlenet.onnx").read_bytes()
     assert np.abs(run_onnx(shipped, inputs) - reference).max() <= ATOL
     assert shipped == onnx_path.read_bytes(), "stale: re-run python -m inkling.learn.doodlenet_convert"
-    assert json.loads((SHIPPED / "doodlenet.json").read_text()) == meta
+    shipped_meta = json.loads((SHIPPED / "doodlenet.json").read_text())
+    measured = ("parity",)  # float differences measured today vary with torch's threads in the last digits
+    assert {k: v for k, v in shipped_meta.items() if k not in measured} == {
+        k: v for k, v in meta.items() if k not in measured
+    }
+    for parity in (shipped_meta["parity"], meta["parity"]):
+        assert parity["max_abs_diff"] <= ATOL and parity["max_abs_diff_torch"] <= ATOL

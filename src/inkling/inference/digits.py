@@ -14,7 +14,6 @@ import numpy as np
 from inkling.inference.doodle import softmax
 from inkling.inference.inputs import InputError, register_input_kind
 from inkling.inference.model import OnnxModel
-from inkling.inference.session import DEFAULT_THREADS
 from inkling.ink import Ink
 from inkling.ink.mnist import ink_to_mnist
 
@@ -64,17 +63,9 @@ class DigitPredictor(OnnxModel):
 
     default_name = "digits"
 
-    def __init__(
-        self,
-        onnx: bytes,
-        meta: Mapping[str, Any],
-        *,
-        name: str | None = None,
-        version: int | None = None,
-        threads: int = DEFAULT_THREADS,
-        **_: Any,
-    ) -> None:
-        super().__init__(onnx, meta, name=name, version=version, threads=threads)
+    def __init__(self, onnx: bytes, meta: Mapping[str, Any], **identity: Any) -> None:
+        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        super().__init__(onnx, meta, **identity)
         self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
         if self.classes != DIGITS:
             raise InputError(f"model {self.model_name}: classes must be '0'..'9', got {list(self.classes)}")

@@ -13,7 +13,6 @@ import numpy as np
 
 from inkling.inference.inputs import InputError, Item, build_input
 from inkling.inference.model import OnnxModel
-from inkling.inference.session import DEFAULT_THREADS
 from inkling.ink import Ink, parse_ink
 
 DEFAULT_TOP = 5  # guesses returned unless asked otherwise
@@ -59,16 +58,10 @@ class DoodlePredictor(OnnxModel):
     """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out."""
 
     def __init__(
-        self,
-        onnx: bytes,
-        meta: Mapping[str, Any],
-        *,
-        name: str | None = None,
-        version: int | None = None,
-        threads: int = DEFAULT_THREADS,
-        strict_times: bool = True,
+        self, onnx: bytes, meta: Mapping[str, Any], *, strict_times: bool = True, **identity: Any
     ) -> None:
-        super().__init__(onnx, meta, name=name, version=version, threads=threads)
+        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        super().__init__(onnx, meta, **identity)
         self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
         if not self.classes:
             raise InputError(f"model {self.model_name}: metadata lists no classes")

@@ -24,6 +24,7 @@ class OnnxModel:
         name: str | None = None,
         version: int | None = None,
         threads: int = DEFAULT_THREADS,
+        **_: Any,  # options of other predictors (one loader builds every kind): ignored
     ) -> None:
         self.meta = dict(meta)
         self.model_name: str = name or str(meta.get("name", self.default_name))

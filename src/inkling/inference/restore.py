@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from inkling.inference.model import OnnxModel
-from inkling.inference.session import DEFAULT_THREADS
 
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
 DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
@@ -64,15 +63,13 @@ class RestorePredictor(OnnxModel):
         onnx: bytes,
         meta: Mapping[str, Any],
         *,
-        name: str | None = None,
-        version: int | None = None,
-        threads: int = DEFAULT_THREADS,
         tile: int | None = None,
         overlap: int | None = None,
         margin: int | None = None,
-        **_: Any,
+        **identity: Any,
     ) -> None:
-        super().__init__(onnx, meta, name=name, version=version, threads=threads)
+        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        super().__init__(onnx, meta, **identity)
         self.multiple = int(self.meta.get("input", {}).get("multiple", 16))
         inference = self.meta.get("inference", {})
         self.tile = self._round_up(tile or int(inference.get("tile", DEFAULT_TILE)))
