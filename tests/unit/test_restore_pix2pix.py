@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +108,17 @@ def test_export_has_dynamic_size_and_parity(tiny_run: dict) -> None:
 
     for shape in ((1, 3, 24, 40), (1, 3, 64, 16)):
         assert run_onnx(tiny_run["onnx"], np.zeros(shape, np.float32)).shape == shape
+
+
+def test_a_model_trained_behind_the_time_base_corrector_is_served_behind_it(tiny_run: dict) -> None:
+    from inkling.inference.restore import RestorePredictor
+    from inkling.inference.timebase import TimebaseConfig
+
+    assert tiny_run["raw"]["config"]["timebase"] is True
+    assert tiny_run["meta"]["inference"]["timebase"] == asdict(TimebaseConfig())
+    served = RestorePredictor.from_files(tiny_run["onnx"])
+    assert served.timebase == TimebaseConfig()
+    assert RestorePredictor.from_files(tiny_run["onnx"], timebase=False).timebase is None
 
 
 def test_exported_model_registers(tiny_run: dict, session) -> None:

@@ -26,6 +26,9 @@ def restore(
     base: int = typer.Option(None, help="generator channels after the first layer (default 16)"),
     levels: int = typer.Option(None, help="generator stride-2 levels (default 4)"),
     stem: str = typer.Option(None, help="generator's first layer: unshuffle (default) or conv"),
+    timebase: bool = typer.Option(
+        None, "--timebase/--no-timebase", help="line time-base corrector before the generator (default on)"
+    ),
     l1_weight: float = typer.Option(None, help="weight of the L1 loss (default 100)"),
     ssim_weight: float = typer.Option(None, help="weight of the (1 - SSIM) loss; 0 = off (default 10)"),
     adv_weight: float = typer.Option(None, help="weight of the adversarial loss; 0 = off (default 0.5)"),
@@ -53,7 +56,8 @@ def restore(
     root = bsds500_dir(data_dir=settings.data_dir, cache_dir=settings.cache_dir)
     given = {
         "steps": steps, "batch_size": batch_size, "crop_min": crop_min, "crop_max": crop_max, "lr": lr,
-        "base": base, "levels": levels, "stem": stem, "l1_weight": l1_weight, "ssim_weight": ssim_weight,
+        "base": base, "levels": levels, "stem": stem, "timebase": timebase,
+        "l1_weight": l1_weight, "ssim_weight": ssim_weight,
         "adv_weight": adv_weight, "adv_start": adv_start, "eval_images": eval_images,
     }  # fmt: skip
     given = {key: value for key, value in given.items() if value is not None}

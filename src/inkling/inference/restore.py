@@ -4,6 +4,8 @@ The image is reflect-padded by ``margin`` on every side (so borders get context)
 overlapping tiles whose sides are multiples of the model's ``multiple``, and the tile outputs are
 blended with feathered weights (linear ramps across each overlap), so there are no seams. Images
 that fit one tile run whole. Output: uint8 RGB of exactly the input size. NumPy + onnxruntime only.
+When the model's metadata asks for it (``inference.timebase``), the line time-base corrector
+(``inkling.inference.timebase``) undoes line jitter before the model runs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from inkling.inference.model import OnnxModel
+from inkling.inference.timebase import TimebaseConfig, correct_line_jitter
 
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
 DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
@@ -66,9 +69,11 @@ class RestorePredictor(OnnxModel):
         tile: int | None = None,
         overlap: int | None = None,
         margin: int | None = None,
+        timebase: bool | None = None,
         **identity: Any,
     ) -> None:
-        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        """``timebase``: correct line jitter first (default: as the metadata says); ``identity``:
+        ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
         super().__init__(onnx, meta, **identity)
         self.multiple = int(self.meta.get("input", {}).get("multiple", 16))
         inference = self.meta.get("inference", {})
@@ -77,6 +82,10 @@ class RestorePredictor(OnnxModel):
         self.margin = int(margin if margin is not None else inference.get("margin", DEFAULT_MARGIN))
         if not 0 <= self.overlap < self.tile:
             raise ValueError(f"overlap {self.overlap} must be in 0..tile-1 ({self.tile})")
+        settings = inference.get("timebase") or {}
+        use_timebase = bool(settings) if timebase is None else timebase
+        tbc = TimebaseConfig(**settings) if isinstance(settings, dict) else TimebaseConfig()
+        self.timebase = tbc if use_timebase else None
 
     def _round_up(self, value: int) -> int:
         return max(self.multiple, math.ceil(value / self.multiple) * self.multiple)
@@ -96,6 +105,8 @@ class RestorePredictor(OnnxModel):
         """Restore float32 RGB 0..1 (H, W, 3); float32 0..1 out, same size."""
         if image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {image.shape}")
+        if self.timebase is not None:
+            image = correct_line_jitter(image, self.timebase)[0]
         height, width = image.shape[:2]
         m = self.margin
         bottom = m + (-(height + 2 * m) % self.multiple)

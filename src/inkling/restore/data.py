@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from inkling.datasets.photos import list_images, load_image
+from inkling.inference.timebase import correct_line_jitter
 from inkling.restore.degrade import Degradation, random_degradation
 from inkling.restore.imageops import to_float
 
@@ -34,6 +35,7 @@ class CropSpec:
     crop_min: int = 128  # smallest square crop side (px)
     crop_max: int = 192  # largest square crop side (px)
     multiple: int = 16  # crop sides are multiples of this (the generator's 2**levels)
+    timebase: bool = False  # run the line time-base corrector on the degraded crops (as serving does)
 
 
 def _random_crop(image: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -64,6 +66,8 @@ def make_batch(
         crop = to_float(_random_crop(images[int(rng.integers(len(images)))], size, rng))
         clean[i] = crop
         degraded[i] = random_degradation(rng)(crop, seed=int(rng.integers(2**31)))
+        if spec.timebase:
+            degraded[i] = correct_line_jitter(degraded[i])[0]
     return degraded.transpose(0, 3, 1, 2).copy(), clean.transpose(0, 3, 1, 2).copy()
 
 

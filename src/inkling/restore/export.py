@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import torch
 from sqlalchemy.orm import Session
 
 from inkling.inference.restore import DEFAULT_MARGIN, DEFAULT_OVERLAP, DEFAULT_TILE
+from inkling.inference.timebase import TimebaseConfig
 from inkling.learn.onnx_export import DEFAULT_ATOL, DEFAULT_OPSET, check_parity, export_onnx, torch_reference
 from inkling.registry import register_model
 from inkling.restore.train import load_checkpoint
@@ -59,7 +61,12 @@ def export_checkpoint(checkpoint: Path, onnx_path: Path, *, name: str | None = N
         "opset": DEFAULT_OPSET,
         "arch": "pix2pix-unet-residual",
         "generator": raw["generator_config"],
-        "inference": {"tile": DEFAULT_TILE, "overlap": DEFAULT_OVERLAP, "margin": DEFAULT_MARGIN},
+        "inference": {
+            "tile": DEFAULT_TILE,
+            "overlap": DEFAULT_OVERLAP,
+            "margin": DEFAULT_MARGIN,
+            **({"timebase": asdict(TimebaseConfig())} if raw["config"].get("timebase") else {}),
+        },
         "metrics": {k: metrics[k] for k in ("psnr", "ssim", "images", "step") if k in metrics},
         "reference": raw.get("reference", {}),
         "training": {k: v for k, v in raw["config"].items() if k != "extra"} | {"run": raw.get("train", {})},

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from inkling.inference.timebase import correct_line_jitter
 from inkling.restore.data import TRAIN_SPLITS, CropSpec, EvalPair, eval_pairs, iter_batches, load_split_images
 from inkling.restore.evaluate import reference_scores, score
 from inkling.restore.pix2pix import (
@@ -54,6 +55,7 @@ class TrainConfig:
     levels: int = 4  # generator stride-2 levels (inputs are multiples of 2**levels)
     max_channels: int = 128  # generator channel cap
     stem: str = "unshuffle"  # generator's first layer: "unshuffle" (lossless space-to-depth) or "conv"
+    timebase: bool = True  # the line time-base corrector runs before the generator (training and serving)
     d_base: int = 16  # discriminator channels of the first layer
     d_layers: int = 3  # discriminator stride-2 layers (3 = 70x70 patches)
     eval_images: int = 8  # BSDS500 test images scored after each epoch (the first N, fixed degradations)
@@ -85,10 +87,12 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> tuple[torch.Tensor, int, 
     return (F.pad(x, (0, pw, 0, ph), mode="reflect") if ph or pw else x), ph, pw
 
 
-def torch_restorer(generator: UNetGenerator) -> Any:
+def torch_restorer(generator: UNetGenerator, timebase: bool = False) -> Any:
     """A NumPy (H, W, 3) -> (H, W, 3) restorer running ``generator`` on the whole image."""
 
     def restore(image: np.ndarray) -> np.ndarray:
+        if timebase:
+            image = correct_line_jitter(image)[0]
         x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)[None], dtype=np.float32))
         x, _, _ = pad_to_multiple(x, generator.config.multiple)
         with torch.no_grad():
@@ -144,7 +148,8 @@ def load_checkpoint(path: Path) -> tuple[dict[str, Any], TrainConfig, dict[str, 
     raw = torch.load(Path(path), map_location="cpu", weights_only=False)
     if raw.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path}: not a restore checkpoint (format {raw.get('format')!r})")
-    cfg = TrainConfig(**{"stem": "conv", **raw["config"]})  # runs before the stem option used "conv"
+    # runs from before these options: a "conv" stem, no time-base corrector
+    cfg = TrainConfig(**{"stem": "conv", "timebase": False, **raw["config"]})
     state = new_state(cfg)
     for key in ("generator", "discriminator", "opt_g", "opt_d"):
         state[key].load_state_dict(raw[key])
@@ -152,12 +157,12 @@ def load_checkpoint(path: Path) -> tuple[dict[str, Any], TrainConfig, dict[str, 
     return state, cfg, raw
 
 
-def evaluate_generator(gen: UNetGenerator, pairs: list[EvalPair]) -> dict[str, float]:
-    """PSNR/SSIM of the generator (eval mode) on ``pairs``."""
+def evaluate_generator(gen: UNetGenerator, pairs: list[EvalPair], timebase: bool = False) -> dict[str, float]:
+    """PSNR/SSIM of the generator (eval mode, after the time-base corrector if ``timebase``) on ``pairs``."""
     was_training = gen.training
     gen.eval()
     try:
-        return score(pairs, torch_restorer(gen))
+        return score(pairs, torch_restorer(gen, timebase))
     finally:
         gen.train(was_training)
 
@@ -213,7 +218,7 @@ def train(
     images = load_split_images(data_root, TRAIN_SPLITS, cfg.image_limit)
     pairs = eval_pairs(data_root, cfg.eval_images)
     reference = reference_scores(pairs)
-    spec = CropSpec(cfg.crop_min, cfg.crop_max, cfg.generator.multiple)
+    spec = CropSpec(cfg.crop_min, cfg.crop_max, cfg.generator.multiple, cfg.timebase)
     steps_per_epoch = max(1, math.ceil(len(images) * cfg.crops_per_image / cfg.batch_size))
     start, started = state["step"], time.monotonic()
     state["generator"].train()
@@ -234,7 +239,7 @@ def train(
             progress.update(task, advance=1, info=info)
             out_of_time = cfg.max_minutes is not None and time.monotonic() - started > 60 * cfg.max_minutes
             if step % steps_per_epoch == 0 or step == cfg.steps or out_of_time:
-                metrics = evaluate_generator(state["generator"], pairs)
+                metrics = evaluate_generator(state["generator"], pairs, cfg.timebase)
                 state["history"].append({"step": step, "epoch": step / steps_per_epoch, **logs, **metrics})
                 progress.console.print(
                     f"step {step} epoch {step / steps_per_epoch:.1f}: PSNR {metrics['psnr']:.2f} "
