@@ -1,6 +1,6 @@
 """INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_quality.py
 
-Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--limit N`` (first N photos).
+Options: ``--model a.onnx [b.onnx ...]`` (default: the shipped restore-unet), ``--limit N`` (first N photos).
 
 PSNR/SSIM on BSDS500 test (all 200 photos by default) of the degraded input, the classical baseline
 (chroma realignment + 3x3 luma median + chroma blur) and the ONNX model run through ``RestorePredictor``
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from PIL import Image, ImageFilter
 
 from inkling.datasets.photos import bsds500_dir, list_images, load_image
 from inkling.inference.restore import RestorePredictor
+from inkling.inference.timebase import correct_line_jitter
 from inkling.restore.baseline import ClassicalRestorer
 from inkling.restore.data import EvalPair, eval_pairs
 from inkling.restore.degrade import Degradation
@@ -111,16 +111,18 @@ def unseen_pairs(root: Path, limit: int | None, chain: str = "a") -> list[EvalPa
 
 
 def main() -> None:
-    """Score all three restorers on both degradations and print the tables."""
+    """Score the input, the baseline, the time-base corrector and each model on the three degradations."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=SHIPPED)
+    parser.add_argument("--model", type=Path, nargs="+", default=[SHIPPED], help="one or more ONNX models")
     parser.add_argument("--limit", type=int, default=None, help="first N test photos (default: all 200)")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     data_dir = os.environ.get("INKLING_DATA_DIR")
     root = bsds500_dir(data_dir=Path(data_dir) if data_dir else None)
-    meta = json.loads(args.model.with_suffix(".json").read_text())
-    predictor = RestorePredictor(args.model.read_bytes(), meta, threads=args.threads)
+    predictors = {
+        f"model {path.stem} ({path.parent.name}/)": RestorePredictor.from_files(path, threads=args.threads)
+        for path in args.model
+    }
     baseline = ClassicalRestorer()
     for title, pairs in (
         ("simulator (fixed seeded random degradations)", eval_pairs(root, args.limit)),
@@ -131,8 +133,10 @@ def main() -> None:
         rows = {
             "degraded input": score(pairs),
             "baseline (median + chroma realign/blur)": score(pairs, baseline),
-            f"model {meta['name']} (ONNX, tiled path)": score(pairs, predictor.restore_float),
+            "line time-base corrector alone": score(pairs, lambda image: correct_line_jitter(image)[0]),
         }
+        for label, predictor in predictors.items():
+            rows[label] = score(pairs, predictor.restore_float)
         print(f"\n### {title}\n\n{markdown_table(rows, 'degraded input')}\n")
         print(f"({time.perf_counter() - started:.0f} s)")
 
