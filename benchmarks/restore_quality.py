@@ -1,6 +1,7 @@
 """INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_quality.py
 
-Options: ``--model a.onnx [b.onnx ...]`` (default: the shipped restore-unet), ``--limit N`` (first N photos).
+Options: ``--model a.onnx [b.onnx ...]`` (default: the shipped restore-unet), ``--limit N`` (first N
+photos), ``--per-artifact`` (instead: the gain on each core artifact alone, at strengths 0.5 and 1).
 
 PSNR/SSIM on BSDS500 test (all 200 photos by default) of the degraded input, the classical baseline
 (chroma realignment + 3x3 luma median + chroma blur) and the ONNX model run through ``RestorePredictor``
@@ -25,9 +26,10 @@ from PIL import Image, ImageFilter
 from inkling.datasets.photos import bsds500_dir, list_images, load_image
 from inkling.inference.restore import RestorePredictor
 from inkling.inference.timebase import correct_line_jitter
+from inkling.restore.artifacts import CORE_ARTIFACTS
 from inkling.restore.baseline import ClassicalRestorer
 from inkling.restore.data import EvalPair, eval_pairs
-from inkling.restore.degrade import Degradation
+from inkling.restore.degrade import Degradation, single
 from inkling.restore.evaluate import markdown_table, score
 from inkling.restore.imageops import to_float, to_uint8
 
@@ -110,12 +112,40 @@ def unseen_pairs(root: Path, limit: int | None, chain: str = "a") -> list[EvalPa
     return pairs
 
 
+def single_artifact_pairs(root: Path, limit: int | None, name: str, strength: float) -> list[EvalPair]:
+    """BSDS500 test photos, each with one simulator artifact at ``strength`` (seeded per photo)."""
+    pairs = []
+    for index, path in enumerate(list_images(root, "test")[:limit]):
+        clean = load_image(path)
+        degradation = single(name, strength, seed=index)
+        pairs.append(EvalPair(path.name, clean, degradation(clean, seed=index), degradation))
+    return pairs
+
+
+def per_artifact_table(root: Path, limit: int | None, predictors: dict[str, RestorePredictor]) -> str:
+    """ΔPSNR/ΔSSIM over the input of each restorer, one core artifact at a time, at two strengths."""
+    header = "| artifact (strength) | input PSNR / SSIM | " + " | ".join(predictors) + " |"
+    lines = [header, "|---|---:|" + "---:|" * len(predictors)]
+    for artifact in CORE_ARTIFACTS:
+        for strength in (0.5, 1.0):
+            pairs = single_artifact_pairs(root, limit, artifact.name, strength)
+            base = score(pairs)
+            cells = []
+            for predictor in predictors.values():
+                row = score(pairs, predictor.restore_float)
+                cells.append(f"{row['psnr'] - base['psnr']:+.2f} dB / {row['ssim'] - base['ssim']:+.3f}")
+            reference = f"{base['psnr']:.2f} / {base['ssim']:.3f}"
+            lines.append(f"| {artifact.name} ({strength}) | {reference} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Score the input, the baseline, the time-base corrector and each model on the three degradations."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, nargs="+", default=[SHIPPED], help="one or more ONNX models")
     parser.add_argument("--limit", type=int, default=None, help="first N test photos (default: all 200)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--per-artifact", action="store_true", help="only the one-artifact-at-a-time table")
     args = parser.parse_args()
     data_dir = os.environ.get("INKLING_DATA_DIR")
     root = bsds500_dir(data_dir=Path(data_dir) if data_dir else None)
@@ -123,6 +153,9 @@ def main() -> None:
         f"model {path.stem} ({path.parent.name}/)": RestorePredictor.from_files(path, threads=args.threads)
         for path in args.model
     }
+    if args.per_artifact:
+        print(per_artifact_table(root, args.limit, predictors))
+        return
     baseline = ClassicalRestorer()
     for title, pairs in (
         ("simulator (fixed seeded random degradations)", eval_pairs(root, args.limit)),
