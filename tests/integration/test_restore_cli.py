@@ -58,3 +58,12 @@ def test_restore_missing_input(tmp_path: Path) -> None:
 def test_train_restore_is_registered() -> None:
     result = runner.invoke(app, ["train", "restore", "--help"])
     assert result.exit_code == 0 and "--resume" in result.output
+
+
+def test_train_restore_refuses_a_model_it_cannot_start_from(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.onnx"
+    result = runner.invoke(
+        app, ["train", "restore", "--init-from", str(missing), "--out", str(tmp_path / "r.pt")]
+    )
+    assert result.exit_code != 0 and "cannot start from" in result.output
+    assert not (tmp_path / "r.pt").exists()

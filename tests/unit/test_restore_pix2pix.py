@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from inkling.restore.export import export_checkpoint, register, write_meta
+from inkling.restore.export import export_checkpoint, generator_weights, register, write_meta
 from inkling.restore.pix2pix import (
     DiscriminatorConfig,
     GeneratorConfig,
@@ -124,3 +124,16 @@ def test_a_model_trained_behind_the_time_base_corrector_is_served_behind_it(tiny
 def test_exported_model_registers(tiny_run: dict, session) -> None:
     row = register(session, tiny_run["onnx"], tiny_run["meta"])
     assert row.task == "restore" and row.is_active and row.version == 1
+
+
+def test_an_exported_model_gives_back_its_generator(tiny_run: dict, tmp_path: Path) -> None:
+    shape, weights = generator_weights(tiny_run["onnx"])
+    checkpoint = load_checkpoint(tiny_run["ckpt"])[0]["generator"].state_dict()
+    assert shape == tiny_run["raw"]["generator_config"]
+    assert weights.keys() == checkpoint.keys()
+    assert all(torch.equal(weights[name], checkpoint[name]) for name in checkpoint)
+    stranger = tmp_path / "stranger.onnx"
+    stranger.write_bytes(tiny_run["onnx"].read_bytes())
+    stranger.with_suffix(".json").write_text(json.dumps({"task": "doodle"}))
+    with pytest.raises(ValueError, match="not a restore generator"):
+        generator_weights(stranger)

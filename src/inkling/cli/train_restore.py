@@ -18,6 +18,9 @@ def restore(
         Path("runs/restore.pt"), "--out", help="checkpoint to write (and resume from)"
     ),
     resume: bool = typer.Option(False, help="continue the checkpoint at --out from its saved step"),
+    init_from: Path = typer.Option(
+        None, help="start a new run from the generator weights (and shape) of an exported restore model"
+    ),
     steps: int = typer.Option(None, help="optimiser steps in all (default 2400; with --resume: extend)"),
     batch_size: int = typer.Option(None, help="crops per step (default 16)"),
     crop_min: int = typer.Option(None, help="smallest training crop side in px (default 64)"),
@@ -47,8 +50,9 @@ def restore(
     """Train the restorer on BSDS500 train+val degraded on the fly; PSNR/SSIM on BSDS500 test each epoch."""
     import torch
 
+    from inkling.datasets.download import file_sha256
     from inkling.datasets.photos import bsds500_dir
-    from inkling.restore.train import TrainConfig, load_checkpoint, train
+    from inkling.restore.train import TrainConfig, load_checkpoint, new_state, train
     from inkling.settings import get_settings
 
     torch.set_num_threads(threads)
@@ -76,9 +80,24 @@ def restore(
             f"resuming {out_path} at step {state['step']} of {cfg.steps} with {given or 'its settings'}"
         )
     else:
+        if init_from is not None:
+            if {"base", "levels", "stem"} & set(given):
+                raise fail("--base, --levels and --stem come from the --init-from model")
+            from inkling.restore.export import generator_weights
+
+            try:
+                shape, weights = generator_weights(init_from)
+            except (OSError, ValueError) as exc:
+                raise fail(f"cannot start from {init_from}: {exc}") from exc
+            shape = {k: shape[k] for k in ("base", "levels", "max_channels", "stem") if k in shape}
+            given |= {"stem": "conv"} | shape  # sidecars from before the stem option used "conv"
         cfg = TrainConfig(
             **given, max_minutes=max_minutes, image_limit=image_limit, workers=workers, seed=seed
         )
+        if init_from is not None:
+            state = new_state(cfg)
+            state["generator"].load_state_dict(weights)
+            cfg.extra["init_from"] = {"path": str(init_from), "sha256": file_sha256(init_from)}
     state = train(cfg, root, out_path, state=state, quiet=quiet)
     summary = {"checkpoint": str(out_path), "step": state["step"], "metrics": state["history"][-1:]}
     if onnx_path is not None:
