@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from tests.digit_strokes import human_ink
-from tests.e2e.test_playground_browser import _draw, _watch_console, browser, served
+from tests.e2e.live import watch_console
+from tests.e2e.test_playground_browser import _draw, served
 
 pytestmark = pytest.mark.e2e
-__all__ = ["browser", "served"]  # fixtures shared with the playground test
+__all__ = ["served"]  # a fixture shared with the playground test
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "digits-cnn.onnx"
 
 
@@ -21,7 +22,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "
 def test_digit_pad_guesses_a_drawn_digit(browser: Any, served: tuple[str, Path], digit: int) -> None:
     base_url, db = served
     page = browser.new_page(viewport={"width": 1000, "height": 800})
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto(f"{base_url}/digits")
     page.wait_for_load_state("networkidle")
     _draw(page, "#digit-canvas", human_ink(digit))

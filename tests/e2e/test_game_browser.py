@@ -8,7 +8,6 @@ of that word that the shipped model recognises), moved onto the canvas with the 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,11 @@ import pytest
 
 from tests.api.game_support import recognised_drawing
 from tests.e2e.captcha_support import solve_signup_captcha
-from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, isolated_test_env, live_server
+from tests.e2e.live import isolated_test_env, live_server, watch_console
 
 pytestmark = pytest.mark.e2e
 CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 
 
 @pytest.fixture
@@ -58,89 +55,79 @@ def _draw(page: Any, drawing: list[Any]) -> None:
         page.mouse.up()
 
 
-def test_a_player_plays_a_whole_game_in_the_browser(game_server: str, data_dir: Path) -> None:
-    errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: str, data_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    errors = watch_console(page)
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{game_server}/signup")
+    page.fill("input[name=username]", "picasso")
+    page.fill("input[name=password]", "correct horse battery")
+    page.fill("input[name=password_confirm]", "correct horse battery")
+    solve_signup_captcha(page)  # sign-up needs the draw-the-digit captcha
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/(?!signup).*"))
+
+    page.goto(f"{game_server}/")
+    page.click("a.play-button")
+    page.click(f"button[data-slug='{CATEGORY}']")
+    page.wait_for_url(re.compile(r".*/play/\d+$"))
+    game_id = int(page.url.rsplit("/", 1)[1])
+    page.check("#speak")  # speech on: must not throw where the browser has no voices
+
+    won = 0
+    for number in range(1, 7):
+        if number == 1:
+            page.click("#start")  # later rounds start from the previous round's "Next"
+        page.wait_for_selector("#got-it:not([hidden])")
+        page.wait_for_function(f"document.getElementById('round-number').textContent === '{number}'")
+        word = page.locator("#word").inner_text()
+        page.click("#got-it")
+        drawing = recognised_drawing(data_dir, word)
+        _draw(page, drawing)
+        page.wait_for_function("document.getElementById('guess-line').textContent !== '…'", timeout=10_000)
+        line = page.locator("#guess-line")
         try:
-            page = browser.new_page(viewport={"width": 1000, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_default_timeout(15_000)
-
-            page.goto(f"{game_server}/signup")
-            page.fill("input[name=username]", "picasso")
-            page.fill("input[name=password]", "correct horse battery")
-            page.fill("input[name=password_confirm]", "correct horse battery")
-            solve_signup_captcha(page)  # sign-up needs the draw-the-digit captcha
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r".*/(?!signup).*"))
-
-            page.goto(f"{game_server}/")
-            page.click("a.play-button")
-            page.click(f"button[data-slug='{CATEGORY}']")
-            page.wait_for_url(re.compile(r".*/play/\d+$"))
-            game_id = int(page.url.rsplit("/", 1)[1])
-            page.check("#speak")  # speech on: must not throw where the browser has no voices
-
-            won = 0
-            for number in range(1, 7):
-                if number == 1:
-                    page.click("#start")  # later rounds start from the previous round's "Next"
-                page.wait_for_selector("#got-it:not([hidden])")
-                page.wait_for_function(f"document.getElementById('round-number').textContent === '{number}'")
-                word = page.locator("#word").inner_text()
-                page.click("#got-it")
-                drawing = recognised_drawing(data_dir, word)
-                _draw(page, drawing)
+            page.wait_for_function(
+                "document.getElementById('guess-line').textContent.startsWith('Oh I know')",
+                timeout=4_000,
+            )
+            won += 1
+            assert word in line.inner_text()
+            if won == 1:  # keep drawing after a win, then move on: the whole drawing is kept
+                page.click("#keep-drawing")
+                _draw(page, [[[0, 40, 80], [0, 0, 0]]])
+                page.click("#finish-now")
                 page.wait_for_function(
-                    "document.getElementById('guess-line').textContent !== '…'", timeout=10_000
+                    f"document.getElementById('round-number').textContent === '{number + 1}'"
+                    if number < 6
+                    else "location.pathname.startsWith('/games/')"
                 )
-                line = page.locator("#guess-line")
-                try:
-                    page.wait_for_function(
-                        "document.getElementById('guess-line').textContent.startsWith('Oh I know')",
-                        timeout=4_000,
-                    )
-                    won += 1
-                    assert word in line.inner_text()
-                    if won == 1:  # keep drawing after a win, then move on: the whole drawing is kept
-                        page.click("#keep-drawing")
-                        _draw(page, [[[0, 40, 80], [0, 0, 0]]])
-                        page.click("#finish-now")
-                        page.wait_for_function(
-                            f"document.getElementById('round-number').textContent === '{number + 1}'"
-                            if number < 6
-                            else "location.pathname.startsWith('/games/')"
-                        )
-                        stored = page.request.get(f"{game_server}/api/v1/games/{game_id}").json()
-                        kept = stored["rounds"][number - 1]["result"]
-                        assert len(kept["ink"]) == len(drawing) + 1 and kept["recognized"]
-                    else:
-                        page.click("#next")
-                except sync_api.TimeoutError:
-                    assert line.inner_text().startswith(("I see", "Hmm"))
-                    page.click("#give-up")
-                    page.wait_for_selector("#round-end:not([hidden])")
-                    page.click("#next")
-            page.wait_for_url(re.compile(rf".*/games/{game_id}$"))
-            assert won >= 1
-            assert page.locator(".result-card").count() == 6
-            assert page.locator(".result-card svg polyline").count() >= 6
-            assert page.locator(".guess-bars li").count() >= 6
-            card = page.locator(".result-card").first
-            card.locator(".feedback-yes").click()
-            page.wait_for_function(
-                "document.querySelector('.feedback-status').textContent.startsWith('Thanks')"
-            )
-            second = page.locator(".result-card").nth(1)
-            second.locator("select.feedback-word").select_option("banana")
-            second.locator(".feedback-no").click()
-            page.wait_for_function(
-                "document.querySelectorAll('.feedback-status')[1].textContent === 'Thanks: banana'"
-            )
-            page.reload()
-            assert "Thanks: banana" in page.locator(".result-card").nth(1).inner_text()
-        finally:
-            browser.close()
+                stored = page.request.get(f"{game_server}/api/v1/games/{game_id}").json()
+                kept = stored["rounds"][number - 1]["result"]
+                assert len(kept["ink"]) == len(drawing) + 1 and kept["recognized"]
+            else:
+                page.click("#next")
+        except sync_api.TimeoutError:
+            assert line.inner_text().startswith(("I see", "Hmm"))
+            page.click("#give-up")
+            page.wait_for_selector("#round-end:not([hidden])")
+            page.click("#next")
+    page.wait_for_url(re.compile(rf".*/games/{game_id}$"))
+    assert won >= 1
+    assert page.locator(".result-card").count() == 6
+    assert page.locator(".result-card svg polyline").count() >= 6
+    assert page.locator(".guess-bars li").count() >= 6
+    card = page.locator(".result-card").first
+    card.locator(".feedback-yes").click()
+    page.wait_for_function("document.querySelector('.feedback-status').textContent.startsWith('Thanks')")
+    second = page.locator(".result-card").nth(1)
+    second.locator("select.feedback-word").select_option("banana")
+    second.locator(".feedback-no").click()
+    page.wait_for_function(
+        "document.querySelectorAll('.feedback-status')[1].textContent === 'Thanks: banana'"
+    )
+    page.reload()
+    assert "Thanks: banana" in page.locator(".result-card").nth(1).inner_text()
     assert errors == []
+    page.close()

@@ -6,7 +6,6 @@ Draws a real Quick, Draw! drawing from the data mirror with mouse events. Needs 
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,27 +15,12 @@ import httpx
 import pytest
 
 from inkling.datasets.quickdraw import iter_drawings
-from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.e2e.live import live_server, watch_console
 
 pytestmark = pytest.mark.e2e
 
 WORDS = ("apple", "fish", "eye", "diamond", "cat", "bicycle")  # words of the mirror's raw sample
 CANVAS_MARGIN = 30  # px left blank around the drawing on the canvas
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A headless Debian Chromium driven by Playwright; skips when either is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as error:  # a broken browser install is an environment problem, not ours
-            pytest.skip(f"Chromium did not start: {error}")
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,20 +65,13 @@ def _draw(page: Any, canvas_selector: str, ink: list[list[list[float]]]) -> None
         page.mouse.up()
 
 
-def _watch_console(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
-
-
 def test_playground_shows_the_live_top_10_with_the_drawn_word(
     browser: Any, served: tuple[str, Path], data_dir: Path
 ) -> None:
     base_url, _ = served
     record = _recognisable(base_url, data_dir)
     page = browser.new_page(viewport={"width": 1100, "height": 900})
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto(f"{base_url}/playground")
     page.wait_for_load_state("networkidle")
     _draw(page, "#pg-canvas", record["drawing"])
@@ -117,7 +94,7 @@ def test_contributed_drawings_are_stored(browser: Any, served: tuple[str, Path],
     record = _recognisable(base_url, data_dir)
     word = record["word"]
     page = browser.new_page(viewport={"width": 1100, "height": 900})
-    problems = _watch_console(page)
+    problems = watch_console(page)
     page.goto(f"{base_url}/contribute?word={word}")
     page.wait_for_function(f"document.getElementById('co-prompt').textContent === {word!r}")
     _draw(page, "#co-canvas", record["drawing"])
