@@ -1,9 +1,10 @@
-"""Helpers shared by the command groups: the ``--database-url`` option, errors, a migrate-first session."""
+"""Helpers shared by the command groups: ``--database-url``, errors, the data mirror, migrated sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -24,6 +25,14 @@ def fail(message: str) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
     errors.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def required_data_dir() -> Path:
+    """The data mirror (``INKLING_DATA_DIR``) for commands that read the data sets from it."""
+    data_dir = get_settings().data_dir
+    if data_dir is None:
+        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    return Path(data_dir)
 
 
 @contextmanager

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from inkling.cli.common import required_data_dir
+
 app = typer.Typer(help="Evaluate models on the validation split.", no_args_is_help=True)
 out = Console()
 COLUMNS = ("strokes_top1", "strokes_top3", "bitmaps_top1", "bitmaps_top3", "replay_named_rate",
@@ -40,12 +42,9 @@ def doodle(
     from inkling.learn.doodlenet import doodlenet
     from inkling.learn.eval_doodle import confusion_png, evaluate, load_eval_set, torch_predict
     from inkling.learn.train_doodle import load_checkpoint
-    from inkling.settings import get_settings
 
     torch.set_num_threads(threads)
-    data_dir = get_settings().data_dir
-    if data_dir is None:
-        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    data_dir = required_data_dir()
     models = []
     words = None
     for path in checkpoints or []:
@@ -53,8 +52,8 @@ def doodle(
         words = ckpt["config"].get("words") or words
         models.append((path.stem, torch_predict(model, ckpt["in_channels"])))
     if teacher and not words:
-        models.insert(0, ("doodlenet (pretrained)", torch_predict(doodlenet(Path(data_dir) / TEACHER_H5), 1)))
-    es, classes = load_eval_set(Path(data_dir), words, None if words else cache)
+        models.insert(0, ("doodlenet (pretrained)", torch_predict(doodlenet(data_dir / TEACHER_H5), 1)))
+    es, classes = load_eval_set(data_dir, words, None if words else cache)
     table = Table(*("model", *COLUMNS))
     results = {}
     for name, predict in models:

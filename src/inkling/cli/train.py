@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from inkling.cli.common import required_data_dir
 from inkling.cli.train_digits import digits
 from inkling.cli.train_restore import restore
 
@@ -89,12 +90,9 @@ def doodle(
 
     from inkling.learn.eval_doodle import evaluate_checkpoint
     from inkling.learn.train_doodle import TrainConfig, save_checkpoint, train
-    from inkling.settings import get_settings
 
     torch.set_num_threads(threads)
-    data_dir = get_settings().data_dir
-    if data_dir is None:
-        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    data_dir = required_data_dir()
     cfg = TrainConfig(
         arch=arch, steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, kd_weight=kd_weight,
         bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
@@ -103,9 +101,9 @@ def doodle(
         tta=tta,
         extra={"pack": pack} if pack else {},
     )  # fmt: skip
-    checkpoint = train(cfg, Path(data_dir), quiet=quiet, snapshot_path=out_path)
+    checkpoint = train(cfg, data_dir, quiet=quiet, snapshot_path=out_path)
     if evaluate:
-        checkpoint["metrics"] = evaluate_checkpoint(checkpoint, Path(data_dir), quiet=quiet)
+        checkpoint["metrics"] = evaluate_checkpoint(checkpoint, data_dir, quiet=quiet)
     save_checkpoint(checkpoint, out_path)
     out.print(
         json.dumps(
@@ -127,15 +125,12 @@ def tta_command(
 
     from inkling.learn.eval_doodle import evaluate_checkpoint
     from inkling.learn.train_doodle import save_checkpoint
-    from inkling.settings import get_settings
 
     torch.set_num_threads(threads)
-    data_dir = get_settings().data_dir
-    if data_dir is None:
-        raise typer.BadParameter("set INKLING_DATA_DIR to the data mirror")
+    data_dir = required_data_dir()
     loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)
     loaded["config"] = {**loaded["config"], "tta": mode}
-    loaded["metrics"] = evaluate_checkpoint(loaded, Path(data_dir))
+    loaded["metrics"] = evaluate_checkpoint(loaded, data_dir)
     save_checkpoint(loaded, out_path)
     summary = {k: v for k, v in loaded["metrics"].items() if not isinstance(v, dict)}
     out.print(json.dumps({"checkpoint": str(out_path), "tta": mode, "metrics": summary}, indent=1))
