@@ -89,8 +89,7 @@ def restore(
                 shape, weights = generator_weights(init_from)
             except (OSError, ValueError) as exc:
                 raise fail(f"cannot start from {init_from}: {exc}") from exc
-            shape = {k: shape[k] for k in ("base", "levels", "max_channels", "stem") if k in shape}
-            given |= {"stem": "conv"} | shape  # sidecars from before the stem option used "conv"
+            given |= {key: shape[key] for key in ("base", "levels", "max_channels", "stem")}
         cfg = TrainConfig(
             **given, max_minutes=max_minutes, image_limit=image_limit, workers=workers, seed=seed
         )

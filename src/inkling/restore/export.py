@@ -16,7 +16,7 @@ from inkling.inference.restore import DEFAULT_MARGIN, DEFAULT_OVERLAP, DEFAULT_T
 from inkling.inference.timebase import TimebaseConfig
 from inkling.learn.onnx_export import DEFAULT_ATOL, DEFAULT_OPSET, check_parity, export_onnx, torch_reference
 from inkling.registry import register_model
-from inkling.restore.pix2pix import build_generator
+from inkling.restore.pix2pix import GeneratorConfig, build_generator
 from inkling.restore.train import load_checkpoint
 
 TASK = "restore"
@@ -114,11 +114,12 @@ def generator_weights(onnx_path: Path) -> tuple[dict[str, Any], dict[str, torch.
     meta = json.loads(Path(onnx_path).with_suffix(".json").read_text(encoding="utf-8"))
     if meta.get("task") != TASK or "generator" not in meta:
         raise ValueError(f"{onnx_path}: not a restore generator (its sidecar has no generator config)")
+    config = GeneratorConfig(**meta["generator"])  # older sidecars omit options added since (defaults)
     graph = onnx.load(str(onnx_path)).graph
     initializers = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
-    expected = build_generator(meta["generator"]).state_dict()
+    expected = build_generator(config).state_dict()
     missing = sorted(set(expected) - set(initializers))
     if missing:
         raise ValueError(f"{onnx_path}: no weights for {', '.join(missing[:5])}")
     weights = {name: torch.from_numpy(initializers[name].copy()) for name in expected}
-    return meta["generator"], weights
+    return asdict(config), weights
