@@ -37,6 +37,13 @@ SHIPPED = Path(__file__).resolve().parents[1] / "src" / "inkling" / "models" / "
 UNSEEN_SEED = 777  # seed of the unseen degradations
 
 
+def _roll_rows(image: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """Move row ``y`` right by the whole number ``shifts[y]``, repeating its edge pixel."""
+    width = image.shape[1]
+    xs = np.clip(np.arange(width)[None, :] - shifts[:, None].astype(int), 0, width - 1)
+    return image[np.arange(image.shape[0])[:, None], xs]
+
+
 def unseen_degrade(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A VHS-like chain that shares no code with the simulator; strengths drawn per image."""
     image = Image.fromarray(photo)
@@ -53,20 +60,12 @@ def unseen_degrade(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         ycc[..., channel] = np.asarray(plane.filter(ImageFilter.BoxBlur(2)), dtype=np.float32)
     rgb = np.asarray(Image.fromarray(np.clip(ycc, 0, 255).astype(np.uint8), "YCbCr").convert("RGB")) / 255.0
     wobble = rng.uniform(0.3, 2.0) * np.sin(np.arange(h) / rng.uniform(3, 15) + rng.uniform(0, 6))
-    xs = np.clip(np.round(np.arange(w)[None, :] - wobble[:, None]).astype(int), 0, w - 1)
-    rgb = rgb[np.arange(h)[:, None], xs]
+    rgb = _roll_rows(rgb, np.round(wobble))
     rgb = rgb + rng.uniform(0.01, 0.06) * rng.standard_normal(rgb.shape)
     out = Image.fromarray(to_uint8(rgb)).filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 0.9)))
     buffer = io.BytesIO()
     out.save(buffer, format="JPEG", quality=int(rng.integers(40, 90)))
     return to_float(np.asarray(Image.open(buffer).convert("RGB")))
-
-
-def _roll_rows(image: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """Move row ``y`` right by the whole number ``shifts[y]``, repeating its edge pixel."""
-    width = image.shape[1]
-    xs = np.clip(np.arange(width)[None, :] - shifts[:, None].astype(int), 0, width - 1)
-    return image[np.arange(image.shape[0])[:, None], xs]
 
 
 def unseen_degrade_b(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
