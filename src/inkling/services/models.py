@@ -37,11 +37,11 @@ log = logging.getLogger(__name__)
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "models"  # src/inkling/models/*.onnx + *.json
 DEFAULT_CHECK_INTERVAL = 5.0  # seconds between checks of which model is active
 DEFAULT_MAX_CACHED = 4  # predictors kept in memory (the active ones plus a few recent)
-PREDICTORS: dict[str, Callable[..., Any]] = {
+PREDICTORS: dict[str, Callable[..., Any]] = {  # task -> predictor class
     "doodle": DoodlePredictor,
     "digit": DigitPredictor,
-}  # task -> class
-PREDICTORS["restore"] = RestorePredictor
+    "restore": RestorePredictor,
+}
 
 
 @dataclass(frozen=True)
