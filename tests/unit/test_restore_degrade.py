@@ -102,3 +102,17 @@ def test_whole_pixel_jitter_moves_rows_by_whole_pixels(photo: np.ndarray) -> Non
         for y in range(photo.shape[0])
     ]
     assert all(moved) and len({shifts[0] for shifts in moved}) > 1
+
+
+def test_crop_spec_mixes_clean_and_lightly_degraded_crops() -> None:
+    from inkling.restore.data import CropSpec
+
+    def step_counts(spec: CropSpec) -> list[int]:
+        rng = np.random.default_rng(3)
+        return [len(spec.degradation(rng).steps) for _ in range(400)]
+
+    default = step_counts(CropSpec())
+    mixed = step_counts(CropSpec(clean_prob=0.3, core_prob=(0.1, 0.4)))
+    assert mixed.count(0) > 80 > default.count(0)  # about 30 % clean vs the default 3 %
+    assert np.mean(mixed) < np.mean(default) - 1.5  # fewer artifacts per crop
+    assert step_counts(CropSpec()) == default  # seeded

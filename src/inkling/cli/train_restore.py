@@ -36,6 +36,10 @@ def restore(
     ssim_weight: float = typer.Option(None, help="weight of the (1 - SSIM) loss; 0 = off (default 10)"),
     adv_weight: float = typer.Option(None, help="weight of the adversarial loss; 0 = off (default 0.5)"),
     adv_start: float = typer.Option(None, help="share of steps before the adversarial loss (default 0.75)"),
+    clean_prob: float = typer.Option(None, help="share of training crops left undegraded (default 0.03)"),
+    core_prob: tuple[float, float] = typer.Option(
+        (None, None), help="each crop's chance per VHS artifact, drawn from MIN MAX (default 0.7 0.7)"
+    ),
     eval_images: int = typer.Option(None, help="BSDS500 test images scored after every epoch (default 8)"),
     max_minutes: float = typer.Option(None, help="stop (and save) after this many minutes"),
     image_limit: int = typer.Option(None, help="use only the first N training images (quick runs)"),
@@ -63,8 +67,12 @@ def restore(
         "base": base, "levels": levels, "stem": stem, "timebase": timebase,
         "l1_weight": l1_weight, "ssim_weight": ssim_weight,
         "adv_weight": adv_weight, "adv_start": adv_start, "eval_images": eval_images,
+        "clean_prob": clean_prob, "core_prob_min": core_prob[0], "core_prob_max": core_prob[1],
     }  # fmt: skip
     given = {key: value for key, value in given.items() if value is not None}
+    low, high = given.get("core_prob_min", 0.0), given.get("core_prob_max", 1.0)
+    if not 0 <= low <= high <= 1 or not 0 <= given.get("clean_prob", 0.0) <= 1:
+        raise fail("--core-prob needs 0 <= MIN <= MAX <= 1 and --clean-prob a share in 0..1")
     state = None
     if resume:
         if not out_path.is_file():

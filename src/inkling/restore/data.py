@@ -13,7 +13,7 @@ import numpy as np
 
 from inkling.datasets.photos import list_images, load_image
 from inkling.inference.timebase import correct_line_jitter
-from inkling.restore.degrade import Degradation, random_degradation
+from inkling.restore.degrade import CLEAN_PROB, CORE_PROB, Degradation, random_degradation
 from inkling.restore.imageops import to_float
 
 TRAIN_SPLITS = ("train", "val")  # BSDS500 splits used for training
@@ -36,6 +36,14 @@ class CropSpec:
     crop_max: int = 192  # largest square crop side (px)
     multiple: int = 16  # crop sides are multiples of this (the generator's 2**levels)
     timebase: bool = False  # run the line time-base corrector on the degraded crops (as serving does)
+    clean_prob: float = CLEAN_PROB  # share of crops left undegraded (the model must leave them alone)
+    core_prob: tuple[float, float] = (CORE_PROB, CORE_PROB)  # each crop's artifact chance, drawn in range
+
+    def degradation(self, rng: np.random.Generator) -> Degradation:
+        """A random degradation for one crop (its artifact chance drawn from ``core_prob``)."""
+        low, high = self.core_prob
+        core_prob = float(rng.uniform(low, high)) if high > low else low
+        return random_degradation(rng, core_prob=core_prob, clean_prob=self.clean_prob)
 
 
 def _random_crop(image: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -65,7 +73,7 @@ def make_batch(
     for i in range(batch_size):
         crop = to_float(_random_crop(images[int(rng.integers(len(images)))], size, rng))
         clean[i] = crop
-        degraded[i] = random_degradation(rng)(crop, seed=int(rng.integers(2**31)))
+        degraded[i] = spec.degradation(rng)(crop, seed=int(rng.integers(2**31)))
         if spec.timebase:
             degraded[i] = correct_line_jitter(degraded[i])[0]
     return degraded.transpose(0, 3, 1, 2).copy(), clean.transpose(0, 3, 1, 2).copy()

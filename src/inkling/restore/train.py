@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from inkling.inference.timebase import correct_line_jitter
 from inkling.restore.data import TRAIN_SPLITS, CropSpec, EvalPair, eval_pairs, iter_batches, load_split_images
+from inkling.restore.degrade import CLEAN_PROB, CORE_PROB
 from inkling.restore.evaluate import reference_scores, score
 from inkling.restore.pix2pix import (
     DiscriminatorConfig,
@@ -56,6 +57,9 @@ class TrainConfig:
     max_channels: int = 128  # generator channel cap
     stem: str = "unshuffle"  # generator's first layer: "unshuffle" (lossless space-to-depth) or "conv"
     timebase: bool = True  # the line time-base corrector runs before the generator (training and serving)
+    clean_prob: float = CLEAN_PROB  # share of training crops left undegraded
+    core_prob_min: float = CORE_PROB  # each crop's chance per artifact is drawn from min..max
+    core_prob_max: float = CORE_PROB
     d_base: int = 16  # discriminator channels of the first layer
     d_layers: int = 3  # discriminator stride-2 layers (3 = 70x70 patches)
     eval_images: int = 8  # BSDS500 test images scored after each epoch (the first N, fixed degradations)
@@ -218,7 +222,10 @@ def train(
     images = load_split_images(data_root, TRAIN_SPLITS, cfg.image_limit)
     pairs = eval_pairs(data_root, cfg.eval_images)
     reference = reference_scores(pairs)
-    spec = CropSpec(cfg.crop_min, cfg.crop_max, cfg.generator.multiple, cfg.timebase)
+    spec = CropSpec(
+        cfg.crop_min, cfg.crop_max, cfg.generator.multiple, cfg.timebase,
+        cfg.clean_prob, (cfg.core_prob_min, cfg.core_prob_max),
+    )  # fmt: skip
     steps_per_epoch = max(1, math.ceil(len(images) * cfg.crops_per_image / cfg.batch_size))
     start, started = state["step"], time.monotonic()
     state["generator"].train()
