@@ -74,6 +74,7 @@ BAD_INPUTS = [
     ({"files": {"image": ("x.jpg", b"\xff\xd8\xff\xe0 not a png", "image/jpeg")}}, 415),
     ({"files": {"image": ("x.png", b"\x89PNG\r\n\x1a\n garbage", "image/png")}}, 400),
     ({"files": {"other": ("x.png", b"\x89PNG\r\n\x1a\n", "image/png")}}, 400),
+    ({"files": {"image": ("x.png", b"", "image/png")}}, 400),
     ({"files": {"image": ("x.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024), "image/png")}}, 413),
 ]
 

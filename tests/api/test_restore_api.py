@@ -70,6 +70,16 @@ def test_over_10_mb_is_refused(client: TestClient) -> None:
     assert response.status_code == 413
 
 
+def test_a_chunked_upload_over_the_limit_is_refused_while_streaming(client: TestClient) -> None:
+    def chunks():  # no Content-Length: the server must count what it reads
+        for _ in range(400):
+            yield b"\0" * 65536  # 25 MB in all
+
+    headers = {"content-type": "multipart/form-data; boundary=x"}
+    response = client.post("/api/v1/restore", content=chunks(), headers=headers)
+    assert response.status_code == 413 and "large" in response.json()["detail"]
+
+
 def test_restore_page(client: TestClient) -> None:
     response = client.get("/restore")
     assert response.status_code == 200

@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     # one intra-op thread per request: faster than two on a small box under concurrent requests
     app.state.predictors = PredictorProvider(engine, threads=1)
+    app.state.restore_predictors = PredictorProvider(engine)  # one big frame: all cores help
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
     app.add_middleware(CookieMiddleware)

@@ -62,8 +62,14 @@ def get_predictors(request: Request) -> PredictorProvider:
     return request.app.state.predictors
 
 
+def get_restore_predictors(request: Request) -> PredictorProvider:
+    """The app's cache of restore predictors (``app.state.restore_predictors``: more threads per call)."""
+    return request.app.state.restore_predictors
+
+
 NowDep = Annotated[datetime, Depends(get_now)]
 PredictorsDep = Annotated[PredictorProvider, Depends(get_predictors)]
+RestorePredictorsDep = Annotated[PredictorProvider, Depends(get_restore_predictors)]
 HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 
 

@@ -13,8 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from inkling.registry import ModelNotFoundError
 from inkling.services.captcha import CaptchaError, issue_challenge, solve_challenge
 from inkling.services.digits import digit_predictor
-from inkling.web.api.digits import ProviderDep
-from inkling.web.deps import NowDep, SessionDep
+from inkling.web.deps import NowDep, PredictorsDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"])
 
@@ -72,7 +71,7 @@ def new_challenge(request: Request, session: SessionDep, now: NowDep) -> Any:
     responses={404: {}, 409: {}, 410: {}, 422: {}, 429: {}},
 )
 async def solve(
-    challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: ProviderDep, now: NowDep
+    challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: PredictorsDep, now: NowDep
 ) -> Any:
     """Check a timed drawing of the challenge's digit; answer a one-time captcha pass."""
 

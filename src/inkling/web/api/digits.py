@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -17,14 +17,14 @@ from inkling.ink.mnist import image_to_mnist
 from inkling.registry import ModelNotFoundError
 from inkling.services.digits import digit_predictor, predict_drawing
 from inkling.services.models import PredictorProvider
-from inkling.web.deps import CurrentUserDep, SessionDep
+from inkling.web.deps import CurrentUserDep, PredictorsDep, SessionDep
+from inkling.web.uploads import read_limited_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"])
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # PNG uploads and JSON bodies larger than this get 413
 MAX_IMAGE_PIXELS = 4096 * 4096  # decoded size limit for uploads (decompression bombs)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-UPLOAD_FIELDS = ("image", "file")  # multipart field names accepted for the picture
 
 
 class DigitInk(BaseModel):
@@ -40,18 +40,6 @@ class DigitPredictionPublic(BaseModel):
     confidence: float
     probabilities: list[float]
     model: str
-
-
-def get_provider(request: Request) -> PredictorProvider:
-    """The app's predictor cache (``app.state.predictors``; made on first use when the app has none)."""
-    provider = getattr(request.app.state, "predictors", None)
-    if provider is None:
-        provider = PredictorProvider(request.app.state.sessions.kw["bind"], threads=1)
-        request.app.state.predictors = provider
-    return provider
-
-
-ProviderDep = Annotated[PredictorProvider, Depends(get_provider)]
 
 
 def _public(guess: DigitGuess, predictor: DigitPredictor) -> DigitPredictionPublic:
@@ -96,34 +84,6 @@ def _from_png(session: Session, provider: PredictorProvider, data: bytes) -> Dig
     return _public(predictor.predict(bitmap), predictor)
 
 
-async def _limited_body(request: Request) -> bytes:
-    """The request body, refusing (413) more than ``MAX_UPLOAD_BYTES`` of it (plus multipart overhead)."""
-    declared = request.headers.get("content-length")
-    limit = MAX_UPLOAD_BYTES + 64 * 1024
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the request is larger than {MAX_UPLOAD_BYTES} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413, f"the request is larger than {MAX_UPLOAD_BYTES} bytes")
-    request._body = bytes(body)  # what Request.body() caches: request.form() parses it from here
-    return request._body
-
-
-async def _upload_bytes(request: Request) -> bytes:
-    """The uploaded picture of a multipart form (field ``image`` or ``file``)."""
-    await _limited_body(request)  # reads (size-limited) and caches the body for request.form()
-    form = await request.form(max_files=1, max_fields=4)
-    upload = next((form.get(name) for name in UPLOAD_FIELDS if form.get(name) is not None), None)
-    if upload is None or isinstance(upload, str):
-        raise HTTPException(400, "send the picture as the multipart file field 'image'")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"the image is larger than {MAX_UPLOAD_BYTES} bytes")
-    return data
-
-
 @router.post(
     "/predict",
     response_model=DigitPredictionPublic,
@@ -144,12 +104,12 @@ async def _upload_bytes(request: Request) -> bytes:
     },
 )
 async def predict(
-    request: Request, session: SessionDep, provider: ProviderDep, user: CurrentUserDep
+    request: Request, session: SessionDep, provider: PredictorsDep, user: CurrentUserDep
 ) -> DigitPredictionPublic:
     """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored, with the user if any) or a PNG."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
-        body = await _limited_body(request)
+        body = await read_limited_body(request, MAX_UPLOAD_BYTES)
         try:
             payload = DigitInk.model_validate_json(body)
         except ValidationError as error:
@@ -159,6 +119,6 @@ async def predict(
         user_id = user.id if user is not None else None
         return await run_in_threadpool(_from_ink, session, provider, payload.ink, user_id)
     if content_type == "multipart/form-data":
-        data = await _upload_bytes(request)
+        data = await uploaded_picture(request, MAX_UPLOAD_BYTES)
         return await run_in_threadpool(_from_png, session, provider, data)
     raise HTTPException(415, "send application/json with ink, or multipart/form-data with a PNG")

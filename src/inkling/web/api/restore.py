@@ -7,12 +7,9 @@ need no token. The page's script sends ``X-CSRF-Token`` anyway.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from inkling.registry import ModelNotFoundError
 from inkling.services.models import PredictorProvider
@@ -25,45 +22,12 @@ from inkling.services.restore import (
     encode_png,
     restore_predictor,
 )
-from inkling.web.deps import SessionDep
+from inkling.web.deps import RestorePredictorsDep, SessionDep
+from inkling.web.uploads import uploaded_picture
 
 router = APIRouter(prefix="/api/v1/restore", tags=["restore"])
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # uploads larger than this get 413
-MULTIPART_OVERHEAD = 64 * 1024  # room for the multipart envelope around the file
-UPLOAD_FIELDS = ("image", "file")  # multipart field names accepted for the picture
-
-
-def get_provider(request: Request) -> PredictorProvider:
-    """The app's cache of restore predictors (created on first use, bound to the app's database)."""
-    provider = getattr(request.app.state, "restore_predictors", None)
-    if provider is None:
-        provider = PredictorProvider(request.app.state.sessions.kw["bind"])
-        request.app.state.restore_predictors = provider
-    return provider
-
-
-ProviderDep = Annotated[PredictorProvider, Depends(get_provider)]
-
-
-async def _upload_bytes(request: Request) -> bytes:
-    """The uploaded file of a multipart form (field ``image`` or ``file``), at most ``MAX_UPLOAD_BYTES``."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
-        raise HTTPException(415, "send the picture as multipart/form-data in the field 'image'")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
-        raise HTTPException(413, f"the upload is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    form = await request.form(max_files=1, max_fields=4)
-    upload = next((form.get(name) for name in UPLOAD_FIELDS if form.get(name) is not None), None)
-    if not isinstance(upload, UploadFile):
-        raise HTTPException(400, "send the picture as the multipart file field 'image'")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"the image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-    if not data:
-        raise HTTPException(400, "the uploaded file is empty")
-    return data
 
 
 def _restore(data: bytes, session: SessionDep, provider: PredictorProvider) -> tuple[bytes, str]:
@@ -102,9 +66,12 @@ def _restore(data: bytes, session: SessionDep, provider: PredictorProvider) -> t
         }
     },
 )
-async def restore(request: Request, session: SessionDep, provider: ProviderDep) -> Response:
+async def restore(request: Request, session: SessionDep, provider: RestorePredictorsDep) -> Response:
     """Restore an uploaded PNG/JPEG frame (<= 10 MB, <= 4096x4096 px); answers ``image/png``."""
-    data = await _upload_bytes(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        raise HTTPException(415, "send the picture as multipart/form-data in the field 'image'")
+    data = await uploaded_picture(request, MAX_UPLOAD_BYTES)
     png, label = await run_in_threadpool(_restore, data, session, provider)
     return Response(
         png, media_type="image/png", headers={"X-Inkling-Model": label, "Cache-Control": "no-store"}
