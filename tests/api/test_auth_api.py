@@ -195,6 +195,28 @@ def test_guest_then_signup_keeps_the_user_id_and_results_and_rotates_the_session
     assert client.get("/api/v1/auth/me").status_code == 401
 
 
+def test_a_guest_who_logs_in_brings_its_games_along(client: TestClient, clock: Clock, engine: Engine) -> None:
+    signed_up = api_signup(client, "olga")
+    assert signed_up.status_code == 201
+    headers = {"X-CSRF-Token": signed_up.json()["csrf_token"]}
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    started = client.post("/api/v1/auth/guest").json()
+    with session_scope(engine) as session:
+        session.add_all([Game(user_id=started["user"]["id"], rounds_total=3, score=s) for s in (10, 20)])
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"username": "olga", "password": GOOD_PASSWORD},
+        headers={"X-CSRF-Token": started["csrf_token"]},
+    )
+    assert login.status_code == 200 and login.json()["user"]["username"] == "olga"
+    with session_scope(engine) as session:
+        owners = session.scalars(select(Game.user_id)).all()
+        olga = session.scalars(select(User).where(User.username == "olga")).one()
+        assert owners == [olga.id, olga.id]
+        assert session.get(User, started["user"]["id"]) is None  # the guest is gone
+    assert _count(engine, User) == 1 and _count(engine, WebSession) == 1
+
+
 def test_auth_routes_are_in_the_openapi_schema(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     for path in ("signup", "login", "logout", "me", "guest"):

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inkling.db.models import LoginAttempt, User, WebSession
+from inkling.db.models import DigitDrawing, Drawing, Game, LoginAttempt, User, WebSession
 from inkling.services import accounts, captcha
 from tests.digit_strokes import human_ink
 from tests.integration.test_captcha_service import FakeDigitPredictor
@@ -91,3 +91,56 @@ def test_signup_consumes_a_captcha_pass_when_it_is_required(session: Session) ->
     assert user.id is not None and not user.is_guest
     with pytest.raises(accounts.CaptchaRefused, match="already used"):
         accounts.signup(session, FAST, username="yara", password=PASSWORD, captcha=answer, now=NOW)
+
+
+def test_a_merged_guest_hands_over_everything_it_owns(session: Session) -> None:
+    account = accounts.signup(session, FAST, username="xena", password=PASSWORD, now=NOW, **NO_CAPTCHA)
+    guest = accounts.create_guest(session, now=NOW)
+    session.flush()
+    session.add_all([
+        Game(user_id=guest.id, rounds_total=3, score=5),
+        Drawing(ink=[], user_id=guest.id, source="game", stroke_count=0, point_count=0),
+        DigitDrawing(ink=[], prediction=3, probabilities=[1.0], user_id=guest.id),
+    ])  # fmt: skip
+    accounts.issue_session(session, guest, now=NOW)
+    session.commit()
+    guest_id = guest.id
+    assert accounts.merge_guest(session, account, guest) == 0  # only a guest merges into an account
+    assert accounts.merge_guest(session, guest, account) == 3
+    session.commit()
+    assert session.get(User, guest_id) is None and session.scalars(select(WebSession)).all() == []
+    for model in (Game, Drawing, DigitDrawing):
+        assert session.scalars(select(model.user_id)).all() == [account.id]
+
+
+def test_only_old_idle_guests_that_never_played_are_pruned(session: Session) -> None:
+    old, player, active, young = (accounts.create_guest(session, now=NOW) for _ in range(4))
+    young.created_at = NOW + timedelta(days=29)
+    session.flush()
+    session.add(Game(user_id=player.id, rounds_total=3, score=0))
+    accounts.issue_session(session, active, now=NOW + timedelta(days=25))
+    accounts.issue_session(session, old, now=NOW)  # long expired by then
+    account = accounts.signup(session, FAST, username="yuri", password=PASSWORD, now=NOW, **NO_CAPTCHA)
+    session.commit()
+    later = NOW + timedelta(days=31)
+    assert accounts.prune_guests(session, now=later, older_than=timedelta(days=30)) == 1
+    session.commit()
+    left = {user.id for user in session.scalars(select(User))}
+    assert left == {player.id, active.id, young.id, account.id}
+
+
+def test_db_prune_command_deletes_expired_sessions_and_idle_guests(database_url: str, engine: Engine) -> None:
+    from typer.testing import CliRunner
+
+    from inkling.cli import app
+    from inkling.db.engine import session_scope
+
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    with session_scope(engine) as session:
+        accounts.issue_session(session, accounts.create_guest(session, now=long_ago), now=long_ago)
+        accounts.create_guest(session, now=datetime.now(UTC))
+    result = CliRunner().invoke(app, ["db", "prune", "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 expired sessions and 1 guests" in result.output
+    with session_scope(engine) as session:
+        assert len(session.scalars(select(User)).all()) == 1

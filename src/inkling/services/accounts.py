@@ -5,7 +5,8 @@ caller owns the transaction. Guest play: :func:`create_guest` makes a ``User`` w
 and a generated name (``guest-7f3a2c``); when that guest signs up, :func:`signup` turns the *same*
 row into an account (username, password, ``is_guest=False``), so every game, drawing and feedback
 row already written under the guest's id now belongs to the account. A guest who logs in to an
-existing account instead keeps its results under the guest identity (they are not merged).
+existing account is merged into it (:func:`merge_guest`): its games, drawings and feedback move to
+the account and the guest row goes. :func:`prune_guests` deletes old guests that never played.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inkling.db.base import Base
 from inkling.db.models import LoginAttempt, User, WebSession
 from inkling.services.captcha import verify_captcha_pass
 from inkling.services.passwords import (
@@ -195,6 +197,53 @@ def create_guest(session: Session, *, now: datetime) -> User:
             continue
         return guest
     raise RuntimeError("could not find a free guest name")
+
+
+def _rows_owned_by_users() -> list[tuple[Table, str]]:
+    """(table, column) of every foreign key to ``users.id`` outside the sessions table."""
+    return [
+        (table, fk.parent.name)
+        for table in Base.metadata.sorted_tables
+        if table is not WebSession.__table__
+        for fk in table.foreign_keys
+        if fk.column is User.__table__.c.id
+    ]
+
+
+def merge_guest(session: Session, guest: User, account: User) -> int:
+    """Move everything ``guest`` owns (games, drawings, feedback...) to ``account``, then delete the guest.
+
+    Returns how many rows changed owner. Does nothing unless ``guest`` is a guest and ``account``
+    another, real account.
+    """
+    if not guest.is_guest or account.is_guest or guest.id == account.id:
+        return 0
+    moved = 0
+    for table, column in _rows_owned_by_users():
+        result = session.execute(
+            update(table).where(table.c[column] == guest.id).values({column: account.id})
+        )
+        moved += result.rowcount or 0
+    session.execute(delete(WebSession).where(WebSession.user_id == guest.id))
+    session.delete(guest)
+    session.flush()
+    session.expire_all()  # loaded games etc. still name the guest
+    return moved
+
+
+def prune_guests(session: Session, *, now: datetime, older_than: timedelta) -> int:
+    """Delete guests created before ``now - older_than`` that own nothing and have no live session."""
+    owns_nothing = [~exists().where(table.c[column] == User.id) for table, column in _rows_owned_by_users()]
+    live_session = exists().where(WebSession.user_id == User.id, WebSession.expires_at > now)
+    stale = select(User.id).where(
+        User.is_guest.is_(True), User.created_at < now - older_than, ~live_session, *owns_nothing
+    )
+    ids = list(session.scalars(stale))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(delete(WebSession).where(WebSession.user_id.in_(chunk)))
+        session.execute(delete(User).where(User.id.in_(chunk)))
+    return len(ids)
 
 
 def signup(

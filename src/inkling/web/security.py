@@ -204,9 +204,14 @@ def load_auth(request: Request, db: Session, settings: Settings, now: datetime) 
 
 
 def start_session(request: Request, db: Session, settings: Settings, user: User, now: datetime) -> WebSession:
-    """Log ``user`` in on this request: drop the old session (no fixation), issue a new one and its cookie."""
+    """Log ``user`` in on this request: drop the old session (no fixation), issue a new one and its cookie.
+
+    A guest who logs in to an account brings along what they played (``accounts.merge_guest``).
+    """
     auth = load_auth(request, db, settings, now)
     accounts.end_session(db, auth.issued or auth.incoming)
+    if auth.user is not None and auth.user.is_guest and auth.user.id != user.id:
+        accounts.merge_guest(db, auth.user, user)
     accounts.prune_sessions(db, now=now)  # expired rows of everyone, cheap on the expires_at index
     issued = accounts.issue_session(db, user, now=now, user_agent=request.headers.get("user-agent"))
     set_session_cookie(request, issued.token, settings)
