@@ -101,21 +101,26 @@ def unseen_degrade_b(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 UNSEEN_CHAINS = {"a": unseen_degrade, "b": unseen_degrade_b}
 
 
+def _photos(root: Path, limit: int | None) -> list[tuple[Path, np.ndarray]]:
+    """The first ``limit`` BSDS500 test photos (name order) with their paths."""
+    return [(path, load_image(path)) for path in list_images(root, "test")[:limit]]
+
+
 def unseen_pairs(root: Path, limit: int | None, chain: str = "a") -> list[EvalPair]:
     """BSDS500 test photos with an unseen chain (seeded per image)."""
-    pairs = []
-    for index, path in enumerate(list_images(root, "test")[:limit]):
-        clean = load_image(path)
-        degraded = UNSEEN_CHAINS[chain](clean, np.random.default_rng([UNSEEN_SEED, index]))
-        pairs.append(EvalPair(path.name, clean, degraded, Degradation(())))
-    return pairs
+    degrade = UNSEEN_CHAINS[chain]
+    return [
+        EvalPair(
+            path.name, clean, degrade(clean, np.random.default_rng([UNSEEN_SEED, index])), Degradation(())
+        )
+        for index, (path, clean) in enumerate(_photos(root, limit))
+    ]
 
 
 def single_artifact_pairs(root: Path, limit: int | None, name: str, strength: float) -> list[EvalPair]:
     """BSDS500 test photos, each with one simulator artifact at ``strength`` (seeded per photo)."""
     pairs = []
-    for index, path in enumerate(list_images(root, "test")[:limit]):
-        clean = load_image(path)
+    for index, (path, clean) in enumerate(_photos(root, limit)):
         degradation = single(name, strength, seed=index)
         pairs.append(EvalPair(path.name, clean, degradation(clean, seed=index), degradation))
     return pairs
@@ -135,6 +140,12 @@ def per_artifact_table(root: Path, limit: int | None, predictors: dict[str, Rest
                 cells.append(f"{row['psnr'] - base['psnr']:+.2f} dB / {row['ssim'] - base['ssim']:+.3f}")
             reference = f"{base['psnr']:.2f} / {base['ssim']:.3f}"
             lines.append(f"| {artifact.name} ({strength}) | {reference} | {' | '.join(cells)} |")
+    clean = [
+        EvalPair(path.name, photo, to_float(photo), Degradation(())) for path, photo in _photos(root, limit)
+    ]
+    outputs = [score(clean, predictor.restore_float) for predictor in predictors.values()]
+    cells = [f"{row['psnr']:.2f} dB / {row['ssim']:.3f}" for row in outputs]
+    lines.append(f"| none: the clean photo (output PSNR / SSIM, not Δ) | ∞ / 1.000 | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
