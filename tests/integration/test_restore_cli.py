@@ -67,3 +67,10 @@ def test_train_restore_refuses_a_model_it_cannot_start_from(tmp_path: Path) -> N
     )
     assert result.exit_code != 0 and "cannot start from" in result.output
     assert not (tmp_path / "r.pt").exists()
+
+
+def test_train_restore_refuses_an_artifact_chance_range_upside_down(tmp_path: Path) -> None:
+    args = ["train", "restore", "--out", str(tmp_path / "r.pt"), "--core-prob", "0.9", "0.2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0 and "--core-prob needs 0 <= MIN <= MAX <= 1" in result.output
+    assert not (tmp_path / "r.pt").exists()

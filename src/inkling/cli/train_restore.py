@@ -37,8 +37,8 @@ def restore(
     adv_weight: float = typer.Option(None, help="weight of the adversarial loss; 0 = off (default 0.5)"),
     adv_start: float = typer.Option(None, help="share of steps before the adversarial loss (default 0.75)"),
     clean_prob: float = typer.Option(None, help="share of training crops left undegraded (default 0.03)"),
-    core_prob: tuple[float, float] = typer.Option(
-        (None, None), help="each crop's chance per VHS artifact, drawn from MIN MAX (default 0.7 0.7)"
+    core_prob: tuple[float, float] | None = typer.Option(
+        None, help="each crop's chance per VHS artifact, drawn from MIN MAX (default 0.7 0.7)"
     ),
     eval_images: int = typer.Option(None, help="BSDS500 test images scored after every epoch (default 8)"),
     max_minutes: float = typer.Option(None, help="stop (and save) after this many minutes"),
@@ -60,14 +60,13 @@ def restore(
     from inkling.settings import get_settings
 
     torch.set_num_threads(threads)
-    settings = get_settings()
-    root = bsds500_dir(data_dir=settings.data_dir, cache_dir=settings.cache_dir)
+    core_low, core_high = core_prob or (None, None)
     given = {
         "steps": steps, "batch_size": batch_size, "crop_min": crop_min, "crop_max": crop_max, "lr": lr,
         "base": base, "levels": levels, "stem": stem, "timebase": timebase,
         "l1_weight": l1_weight, "ssim_weight": ssim_weight,
         "adv_weight": adv_weight, "adv_start": adv_start, "eval_images": eval_images,
-        "clean_prob": clean_prob, "core_prob_min": core_prob[0], "core_prob_max": core_prob[1],
+        "clean_prob": clean_prob, "core_prob_min": core_low, "core_prob_max": core_high,
     }  # fmt: skip
     given = {key: value for key, value in given.items() if value is not None}
     low, high = given.get("core_prob_min", 0.0), given.get("core_prob_max", 1.0)
@@ -105,6 +104,8 @@ def restore(
             state = new_state(cfg)
             state["generator"].load_state_dict(weights)
             cfg.extra["init_from"] = {"path": str(init_from), "sha256": file_sha256(init_from)}
+    settings = get_settings()
+    root = bsds500_dir(data_dir=settings.data_dir, cache_dir=settings.cache_dir)
     state = train(cfg, root, out_path, state=state, quiet=quiet)
     summary = {"checkpoint": str(out_path), "step": state["step"], "metrics": state["history"][-1:]}
     if onnx_path is not None:
