@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inkling.db.models import User, WebSession
 from inkling.services import accounts
 from inkling.settings import Settings
+from inkling.web.uploads import media_type
 
 SESSION_COOKIE = "inkling_session"
 CSRF_COOKIE = "inkling_csrf"
@@ -273,8 +274,7 @@ def session_csrf_token(record: WebSession, settings: Settings) -> str:
 
 def is_form(request: Request) -> bool:
     """Whether the request body is an HTML form submission."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return content_type in FORM_TYPES
+    return media_type(request) in FORM_TYPES
 
 
 async def check_csrf(request: Request, db: Session, settings: Settings, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""Size-limited multipart picture uploads, shared by the digit and restore APIs.
+"""Request bodies: their media type, size-limited reads and multipart picture uploads (digit, restore APIs).
 
 The body is streamed with a cap (so neither a false ``Content-Length`` nor a chunked body can make
 the server read more than the limit) and then handed to Starlette's form parser. Answers: 413 when
@@ -12,6 +12,11 @@ from starlette.datastructures import UploadFile
 
 UPLOAD_FIELDS = ("image", "file")  # multipart field names accepted for the picture
 MULTIPART_OVERHEAD = 64 * 1024  # room for the multipart envelope around the file
+
+
+def media_type(request: Request) -> str:
+    """The request's ``Content-Type`` without parameters, lower-cased (``""`` when absent)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def _size(limit: int) -> str:

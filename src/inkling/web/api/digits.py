@@ -18,7 +18,7 @@ from inkling.registry import ModelNotFoundError
 from inkling.services.digits import digit_predictor, predict_drawing
 from inkling.services.models import PredictorProvider
 from inkling.web.deps import CurrentUserDep, PredictorsDep, SessionDep
-from inkling.web.uploads import read_limited_body, uploaded_picture
+from inkling.web.uploads import media_type, read_limited_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"])
 
@@ -107,7 +107,7 @@ async def predict(
     request: Request, session: SessionDep, provider: PredictorsDep, user: CurrentUserDep
 ) -> DigitPredictionPublic:
     """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored, with the user if any) or a PNG."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(request)
     if content_type == "application/json":
         body = await read_limited_body(request, MAX_UPLOAD_BYTES)
         try:

@@ -23,7 +23,7 @@ from inkling.services.restore import (
     restore_predictor,
 )
 from inkling.web.deps import RestorePredictorsDep, SessionDep
-from inkling.web.uploads import uploaded_picture
+from inkling.web.uploads import media_type, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/restore", tags=["restore"])
 
@@ -68,8 +68,7 @@ def _restore(data: bytes, session: SessionDep, provider: PredictorProvider) -> t
 )
 async def restore(request: Request, session: SessionDep, provider: RestorePredictorsDep) -> Response:
     """Restore an uploaded PNG/JPEG frame (<= 10 MB, <= 4096x4096 px); answers ``image/png``."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
+    if media_type(request) != "multipart/form-data":
         raise HTTPException(415, "send the picture as multipart/form-data in the field 'image'")
     data = await uploaded_picture(request, MAX_UPLOAD_BYTES)
     png, label = await run_in_threadpool(_restore, data, session, provider)
