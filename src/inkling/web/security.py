@@ -211,7 +211,7 @@ def start_session(request: Request, db: Session, settings: Settings, user: User,
     """
     auth = load_auth(request, db, settings, now)
     accounts.end_session(db, auth.issued or auth.incoming)
-    if auth.user is not None and auth.user.is_guest and auth.user.id != user.id:
+    if auth.user is not None:  # merge_guest itself only acts on a guest logging in to another account
         accounts.merge_guest(db, auth.user, user)
     accounts.prune_sessions(db, now=now)  # expired rows of everyone, cheap on the expires_at index
     issued = accounts.issue_session(db, user, now=now, user_agent=request.headers.get("user-agent"))
