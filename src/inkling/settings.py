@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "dev-only-insecure-secret-change-me"
@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # sign-up (guest conversion included) needs a solved draw-the-digit captcha pass
     captcha_required: bool = True
+    # request threads per server process; the database pool holds as many connections
+    threads: int = Field(default=32, ge=1, le=256)
+    # seconds a request waits for a free database connection before it answers 503
+    db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
+    # seconds `inkling serve` gives open requests to finish when it is asked to stop
+    shutdown_timeout: float = Field(default=10.0, gt=0, le=300)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

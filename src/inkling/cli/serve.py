@@ -26,4 +26,5 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )

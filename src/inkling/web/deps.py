@@ -6,6 +6,7 @@
 * ``PlayerDep`` — whoever plays: the logged-in user, or a guest created on first need (its session
   cookie is set on the response and the guest row is committed at once). Results stored under
   ``player.id`` follow the guest into the account when it signs up.
+* ``AuthDep`` — the request's session state (``RequestAuth``), loaded in the thread pool.
 * ``CsrfProtect`` — put in ``dependencies=[CsrfProtect]`` of every state-changing route (or
   ``CsrfDep`` as a parameter); rules in :mod:`inkling.web.security`.
 * ``NowDep`` — the request's time (tests replace ``app.state.clock``); ``ClientIpDep``; ``HasherDep``.
@@ -28,7 +29,7 @@ from inkling.services import accounts
 from inkling.services.models import PredictorProvider
 from inkling.services.passwords import hasher_for
 from inkling.settings import Settings
-from inkling.web.security import check_csrf, load_auth, now_of, start_session
+from inkling.web.security import RequestAuth, check_csrf, load_auth, now_of, start_session
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -44,7 +45,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs before the response is sent, so a failed commit answers 503
+# (inkling.web.outage) instead of a 200 for data that was never stored
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_now(request: Request) -> datetime:
@@ -78,16 +81,30 @@ def get_client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def verify_csrf(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep) -> None:
-    """403 unless the request carries a valid CSRF token (see ``inkling.web.security``)."""
-    await check_csrf(request, session, settings, now)
-
-
-def get_current_user(
+def get_request_auth(
     request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
-) -> User | None:
+) -> RequestAuth:
+    """The request's session (a plain ``def``: FastAPI runs it in the thread pool, off the event loop).
+
+    The transaction is committed at once: a slid expiry is written without holding the session row's
+    lock for the rest of the request, and the connection goes back to the pool until it is needed.
+    """
+    auth = load_auth(request, session, settings, now)
+    session.commit()
+    return auth
+
+
+AuthDep = Annotated[RequestAuth, Depends(get_request_auth)]
+
+
+async def verify_csrf(request: Request, auth: AuthDep, settings: SettingsDep) -> None:
+    """403 unless the request carries a valid CSRF token (see ``inkling.web.security``); no database."""
+    await check_csrf(request, auth, settings)
+
+
+def get_current_user(auth: AuthDep) -> User | None:
     """The user (account or guest) of the request's session cookie, or ``None``."""
-    return load_auth(request, session, settings, now).user
+    return auth.user
 
 
 def require_account(user: Annotated[User | None, Depends(get_current_user)]) -> User:

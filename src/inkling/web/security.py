@@ -277,11 +277,14 @@ def is_form(request: Request) -> bool:
     return media_type(request) in FORM_TYPES
 
 
-async def check_csrf(request: Request, db: Session, settings: Settings, now: datetime) -> None:
-    """Raise :class:`CsrfError` unless the request may change state (rules in the module docstring)."""
+async def check_csrf(request: Request, auth: RequestAuth, settings: Settings) -> None:
+    """Raise :class:`CsrfError` unless the request may change state (rules in the module docstring).
+
+    ``auth`` is the request's session, loaded beforehand in the thread pool: this coroutine runs on
+    the event loop and touches no database.
+    """
     if request.method in SAFE_METHODS:
         return
-    auth = load_auth(request, db, settings, now)
     submitted = request.headers.get(CSRF_HEADER)
     if is_form(request):
         if submitted is None:
