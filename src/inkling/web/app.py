@@ -18,6 +18,7 @@ from inkling.web.api import captcha, digits, doodles, drawings, games, health, l
 from inkling.web.api import models as models_api
 from inkling.web.api import restore as restore_api
 from inkling.web.api import words as words_api
+from inkling.web.nul_guard import NulGuardMiddleware
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import collect as collect_page
 from inkling.web.pages import digits as digits_page
@@ -27,6 +28,7 @@ from inkling.web.pages import restore as restore_page
 from inkling.web.pages import words as words_page
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
+from inkling.web.uploads import MULTIPART_OVERHEAD
 
 WEB_DIR = Path(__file__).parent
 # request bodies larger than this on account routes get 413 before they are read
@@ -43,7 +45,11 @@ BODY_LIMITS = {
     "/api/v1/games": AUTH_BODY_LIMIT,
     "/api/v1/drawings": INK_BODY_LIMIT,
 }
+BODY_LIMITS["/play"] = AUTH_BODY_LIMIT  # the category form
 BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image plus the multipart envelope
+
+# the largest text body a route reads (a digit drawing as JSON): caps what the NUL guard buffers
+TEXT_BODY_LIMIT = digits.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
 
 
 async def _csrf_refused(request: Request, error: Exception) -> Response:
@@ -71,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.predictors = PredictorProvider(engine, threads=1)
     app.state.restore_predictors = PredictorProvider(engine)  # one big frame: all cores help
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.add_middleware(NulGuardMiddleware, max_bytes=TEXT_BODY_LIMIT)  # inside the body limits
     app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
     app.add_middleware(CookieMiddleware)
     app.add_exception_handler(CsrfError, _csrf_refused)
