@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from inkling.services import analytics
 from inkling.services.analytics import Difficulty, WordSort
 from inkling.web.deps import SessionDep
+from inkling.web.params import DbId
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
 ModelFilter = Annotated[
-    int | None, Query(description="Only rounds judged by this model version (models.id).")
+    DbId | None, Query(description="Only rounds judged by this model version (models.id).")
 ]
 CategoryFilter = Annotated[str | None, Query(description="Only words of this category (slug).")]
 MinRounds = Annotated[int, Query(ge=1, le=1_000_000, description="Leave out words played fewer times.")]

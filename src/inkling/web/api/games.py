@@ -10,10 +10,11 @@ from inkling.services import game as games
 from inkling.web.api.game_errors import game_errors, require_player
 from inkling.web.api.game_schemas import GameCreate, GamePublic, RoundPublic, game_public, round_public
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
+from inkling.web.params import MAX_DB_ID
 
 router = APIRouter(prefix="/api/v1/games", tags=["games"])
 
-GameId = Path(ge=1, le=2**31 - 1, description="the game's id")
+GameId = Path(ge=1, le=MAX_DB_ID, description="the game's id")
 
 
 def rng_of(request: Request) -> random.Random:
@@ -48,10 +49,13 @@ def read_game(session: SessionDep, user: CurrentUserDep, game_id: int = GameId) 
 
 @router.post("/{game_id}/rounds", response_model=RoundPublic, status_code=201, dependencies=[CsrfProtect])
 def start_round(
-    request: Request, session: SessionDep, player: PlayerDep, now: NowDep, game_id: int = GameId
+    request: Request, session: SessionDep, user: CurrentUserDep, now: NowDep, game_id: int = GameId
 ) -> RoundPublic:
-    """Start the next round: a word not drawn in this game yet; the 20 s clock starts now (server time)."""
+    """Start the next round: a word not drawn in this game yet; the 20 s clock starts now (server time).
+
+    No guest is made for it (a request without a session owns no game), so a refused request stores nothing.
+    """
     with game_errors():
-        row = games.start_round(session, game_id, player, now, rng_of(request))
+        row = games.start_round(session, game_id, require_player(user), now, rng_of(request))
     session.commit()
     return round_public(row, {})

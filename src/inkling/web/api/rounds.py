@@ -19,10 +19,11 @@ from inkling.web.api.game_schemas import (
     result_public,
 )
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PredictorsDep, SessionDep
+from inkling.web.params import MAX_DB_ID
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
-RoundId = Path(ge=1, le=2**31 - 1, description="the round's id")
+RoundId = Path(ge=1, le=MAX_DB_ID, description="the round's id")
 
 
 def _guesses(items: Any) -> list[GuessPublic]:

@@ -14,11 +14,12 @@ from inkling.game import ROUND_MS, ROUNDS_PER_GAME, Round
 from inkling.services import game as games
 from inkling.web.api.game_schemas import game_public
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
+from inkling.web.params import DbId
 from inkling.web.templating import templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-GameId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+GameId = Annotated[DbId, Path()]
 
 
 def _refused(request: Request, error: Exception) -> HTMLResponse:

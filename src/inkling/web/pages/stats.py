@@ -14,6 +14,7 @@ from inkling.services import analytics
 from inkling.services.analytics import Difficulty, ModelVersion, WordSort
 from inkling.web.charts import Bar, bar_chart, percent, seconds
 from inkling.web.deps import SessionDep
+from inkling.web.params import DbId
 from inkling.web.templating import templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -80,7 +81,7 @@ def time_chart(rows: list[Difficulty], title: str) -> Markup:
 def leaderboard(
     request: Request,
     session: SessionDep,
-    model: Annotated[int | None, Query()] = None,
+    model: Annotated[DbId | None, Query()] = None,
 ) -> HTMLResponse:
     """The fastest recognitions and the best games, with a chart of the fastest times."""
     models = analytics.model_versions(session)
@@ -112,7 +113,7 @@ def leaderboard(
 def analytics_page(
     request: Request,
     session: SessionDep,
-    model: Annotated[int | None, Query()] = None,
+    model: Annotated[DbId | None, Query()] = None,
     category: Annotated[str | None, Query()] = None,
     min_rounds: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     sort: Annotated[WordSort, Query()] = WordSort.hardest,
