@@ -10,10 +10,15 @@ from sqlalchemy.orm import Session
 
 from inkling.services import analytics
 from inkling.services.analytics import Difficulty, WordSort
+from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.deps import SessionDep
 from inkling.web.params import DbId
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(
+    prefix="/api/v1/analytics",
+    tags=["analytics"],
+    responses={**ANY_REQUEST, **error_responses(404, described={404: "No such model or category"})},
+)
 
 ModelFilter = Annotated[
     DbId | None, Query(description="Only rounds judged by this model version (models.id).")

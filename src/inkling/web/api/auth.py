@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from inkling.db.models import User
 from inkling.services import accounts
+from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.fields import StrictBody, UtcDatetime
 from inkling.web.deps import (
     ClientIpDep,
     CsrfProtect,
@@ -21,14 +23,16 @@ from inkling.web.deps import (
 )
 from inkling.web.security import end_request_session, load_auth, session_csrf_token, start_session
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[CsrfProtect])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[CsrfProtect], responses=ANY_REQUEST)
+# every POST here: the CSRF check (403) and the account routes' body limit (413)
+POST_ERRORS = error_responses(403, 413)
 
 # generous outer bounds (422 past them); the real rules answer 400 with a message
 NAME_LIMIT = 256
 SECRET_LIMIT = 1024
 
 
-class CaptchaAnswer(BaseModel):
+class CaptchaAnswer(StrictBody):
     """A solved sign-up captcha: the one-time ``captcha_pass`` from ``POST /api/v1/captcha/{id}/solve``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +40,7 @@ class CaptchaAnswer(BaseModel):
     captcha_pass: str = Field(max_length=accounts.CAPTCHA_PASS_MAX_LENGTH)
 
 
-class UserCreate(BaseModel):
+class UserCreate(StrictBody):
     """A sign-up: username (3 to 32 of ``A-Za-z0-9_.-``), password (8 to 128), optional email, captcha."""
 
     model_config = ConfigDict(extra="forbid")
@@ -52,7 +56,7 @@ class UserCreate(BaseModel):
     )
 
 
-class UserLogin(BaseModel):
+class UserLogin(StrictBody):
     """Log-in credentials."""
 
     model_config = ConfigDict(extra="forbid")
@@ -69,13 +73,7 @@ class UserPublic(BaseModel):
     id: int
     username: str
     is_guest: bool
-    created_at: datetime
-
-    @field_validator("created_at")
-    @classmethod
-    def _in_utc(cls, value: datetime) -> datetime:
-        """Times are UTC (SQLite hands them back without a zone)."""
-        return accounts.as_utc(value)
+    created_at: UtcDatetime
 
 
 class SessionPublic(BaseModel):
@@ -107,8 +105,17 @@ def _session_public(
     response_model=SessionPublic,
     status_code=status.HTTP_201_CREATED,
     responses={
-        400: {"description": "A rule is broken, or the captcha pass is missing, invalid, expired or used"},
-        409: {"description": "Username or email taken"},
+        **POST_ERRORS,
+        **error_responses(
+            400,
+            409,
+            422,
+            described={
+                400: "A rule is broken, the captcha pass is missing, invalid, expired or used, "
+                "or a NUL character",
+                409: "Username or email taken",
+            },
+        ),
     },
 )
 def signup(
@@ -146,7 +153,10 @@ def signup(
 @router.post(
     "/login",
     response_model=SessionPublic,
-    responses={401: {"description": "Wrong username or password"}, 429: {"description": "Rate limited"}},
+    responses={
+        **POST_ERRORS,
+        **error_responses(401, 422, 429, described={401: "Wrong username or password"}),
+    },
 )
 def login(
     body: UserLogin,
@@ -168,7 +178,7 @@ def login(
     return _session_public(request, session, settings, user, now)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=POST_ERRORS)
 def logout(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep) -> Response:
     """End the session (its row is deleted) and clear the cookie."""
     end_request_session(request, session, settings, now)
@@ -176,7 +186,7 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep, now: No
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=UserPublic, responses={401: {"description": "No session"}})
+@router.get("/me", response_model=UserPublic, responses=error_responses(401, described={401: "No session"}))
 def me(user: CurrentUserDep) -> UserPublic:
     """The user of the session cookie (an account or a guest)."""
     if user is None:
@@ -184,7 +194,15 @@ def me(user: CurrentUserDep) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.post("/guest", response_model=SessionPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/guest",
+    response_model=SessionPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": SessionPublic, "description": "A session was already there: its user and token"},
+        **POST_ERRORS,
+    },
+)
 def guest(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> SessionPublic:

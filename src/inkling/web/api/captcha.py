@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,9 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from inkling.registry import ModelNotFoundError
 from inkling.services.captcha import CaptchaError, issue_challenge, solve_challenge
 from inkling.services.digits import digit_predictor
+from inkling.web.api.errors import ANY_REQUEST, ErrorPublic, error_responses
+from inkling.web.api.fields import StrictBody, UtcDatetime
 from inkling.web.deps import NowDep, PredictorsDep, SessionDep
 
-router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"])
+router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"], responses=ANY_REQUEST)
 
 
 class CaptchaChallengePublic(BaseModel):
@@ -24,10 +25,10 @@ class CaptchaChallengePublic(BaseModel):
     id: str
     digit: int
     prompt: str
-    expires_at: datetime
+    expires_at: UtcDatetime
 
 
-class CaptchaSolve(BaseModel):
+class CaptchaSolve(StrictBody):
     """The drawing, as raw ink with times: ``[[xs, ys, ts], ...]``."""
 
     ink: list[Any]
@@ -37,7 +38,13 @@ class CaptchaPassPublic(BaseModel):
     """A one-time pass for sign-up, and its expiry."""
 
     captcha_pass: str
-    expires_at: datetime
+    expires_at: UtcDatetime
+
+
+class CaptchaErrorPublic(ErrorPublic):
+    """A refused challenge or solve: the message and a stable ``reason`` code (``rate_limited``, ...)."""
+
+    reason: str
 
 
 def client_key(request: Request) -> str:
@@ -50,7 +57,19 @@ def _refusal(error: CaptchaError) -> JSONResponse:
     return JSONResponse({"detail": str(error), "reason": error.reason}, status_code=error.status)
 
 
-@router.post("", response_model=CaptchaChallengePublic, status_code=201, responses={429: {}})
+@router.post(
+    "",
+    response_model=CaptchaChallengePublic,
+    status_code=201,
+    responses={
+        **error_responses(413),
+        **error_responses(
+            429,
+            described={429: "Too many challenges or failures from this address"},
+            model=CaptchaErrorPublic,
+        ),
+    },
+)
 def new_challenge(request: Request, session: SessionDep, now: NowDep) -> Any:
     """Issue a challenge: a random digit to draw within a few minutes."""
     try:
@@ -68,7 +87,22 @@ def new_challenge(request: Request, session: SessionDep, now: NowDep) -> Any:
 @router.post(
     "/{challenge_id}/solve",
     response_model=CaptchaPassPublic,
-    responses={404: {}, 409: {}, 410: {}, 422: {}, 429: {}},
+    responses={
+        **error_responses(413, 422, described={422: "Invalid request, or a drawing not of the digit"}),
+        **error_responses(
+            404,
+            409,
+            410,
+            429,
+            described={
+                404: "No such challenge",
+                409: "The challenge was already solved",
+                410: "The challenge expired",
+                429: "Too many failed attempts on the challenge or from this address",
+            },
+            model=CaptchaErrorPublic,
+        ),
+    },
 )
 async def solve(
     challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: PredictorsDep, now: NowDep

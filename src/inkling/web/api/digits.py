@@ -17,17 +17,19 @@ from inkling.ink.mnist import image_to_mnist
 from inkling.registry import ModelNotFoundError
 from inkling.services.digits import digit_predictor, predict_drawing
 from inkling.services.models import PredictorProvider
+from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.fields import StrictBody
 from inkling.web.deps import CurrentUserDep, PredictorsDep, SessionDep
 from inkling.web.uploads import media_type, read_limited_body, uploaded_picture
 
-router = APIRouter(prefix="/api/v1/digits", tags=["digits"])
+router = APIRouter(prefix="/api/v1/digits", tags=["digits"], responses=ANY_REQUEST)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # PNG uploads and JSON bodies larger than this get 413
 MAX_IMAGE_PIXELS = 4096 * 4096  # decoded size limit for uploads (decompression bombs)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class DigitInk(BaseModel):
+class DigitInk(StrictBody):
     """A drawn digit: Quick, Draw! raw ink ``[[xs, ys, ts], ...]`` in canvas pixels and milliseconds."""
 
     ink: list[Any]
@@ -87,6 +89,17 @@ def _from_png(session: Session, provider: PredictorProvider, data: bytes) -> Dig
 @router.post(
     "/predict",
     response_model=DigitPredictionPublic,
+    responses=error_responses(
+        400,
+        413,
+        415,
+        422,
+        described={
+            400: "An unreadable PNG, an empty or missing file field, or a NUL character",
+            413: "A body over 2 MB, or a picture over 4096x4096 pixels",
+            415: "Neither JSON nor multipart/form-data, or the upload is not a PNG",
+        },
+    ),
     openapi_extra={
         "requestBody": {
             "content": {

@@ -11,14 +11,16 @@ from inkling.inference import DoodlePredictor
 from inkling.ink import InkError
 from inkling.registry import ModelNotFoundError
 from inkling.services.doodles import doodle_predictor, guess_doodle
+from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.fields import StrictBody
 from inkling.web.deps import PredictorsDep
 
-router = APIRouter(prefix="/api/v1/doodles", tags=["doodles"])
+router = APIRouter(prefix="/api/v1/doodles", tags=["doodles"], responses=ANY_REQUEST)
 
 MAX_TOP = 20  # most guesses one request may ask for
 
 
-class DoodleGuessCreate(BaseModel):
+class DoodleGuessCreate(StrictBody):
     """A drawing in Quick, Draw! raw ink ``[[xs, ys, ts], ...]`` (canvas pixels, ms since the first point)."""
 
     ink: list[Any] = Field(description="strokes [[xs, ys, ts], ...]; [] for an empty canvas")
@@ -51,7 +53,11 @@ def model_or_error(predictors: PredictorsDep, model: str | None) -> DoodlePredic
         raise HTTPException(404 if model else 503, str(error)) from None
 
 
-@router.post("/guess", response_model=DoodleGuessPublic)
+@router.post(
+    "/guess",
+    response_model=DoodleGuessPublic,
+    responses=error_responses(404, 413, 422, described={404: "No model of that name"}),
+)
 def guess(body: DoodleGuessCreate, predictors: PredictorsDep) -> DoodleGuessPublic:
     """Rank the words the model sees in ``ink``; malformed ink gets 422 naming the problem."""
     predictor = model_or_error(predictors, body.model)

@@ -9,13 +9,15 @@ from pydantic import BaseModel, Field
 
 from inkling.ink import InkError
 from inkling.services.collect import UnknownWordError, store_valid, validate_collected
+from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.fields import StrictBody
 from inkling.web.deps import CsrfProtect, NowDep, SessionDep, SettingsDep, get_player
 from inkling.web.security import CSRF_HEADER, current_session, session_csrf_token
 
-router = APIRouter(prefix="/api/v1/drawings", tags=["drawings"])
+router = APIRouter(prefix="/api/v1/drawings", tags=["drawings"], responses=ANY_REQUEST)
 
 
-class DrawingCreate(BaseModel):
+class DrawingCreate(StrictBody):
     """A labelled drawing: the word it shows and Quick, Draw! raw ink ``[[xs, ys, ts], ...]``."""
 
     word: str = Field(min_length=1, max_length=128)
@@ -32,7 +34,13 @@ class DrawingPublic(BaseModel):
     point_count: int
 
 
-@router.post("", response_model=DrawingPublic, status_code=201, dependencies=[CsrfProtect])
+@router.post(
+    "",
+    response_model=DrawingPublic,
+    status_code=201,
+    dependencies=[CsrfProtect],
+    responses=error_responses(403, 404, 413, 422, described={404: "Not an official word"}),
+)
 def create_drawing(
     body: DrawingCreate,
     session: SessionDep,

@@ -1,4 +1,4 @@
-"""Domain and service errors of the game, as HTTP answers with a clear message."""
+"""Domain and service errors of the game, as HTTP answers with a clear message (and their OpenAPI entries)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from inkling.game import GameFinishedError, NotEnoughWordsError, RoundClosedErro
 from inkling.ink import InkError
 from inkling.registry import ModelNotFoundError
 from inkling.services import game as games
+from inkling.web.api.errors import error_responses
 
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (games.GameNotFoundError, 404),
@@ -25,6 +26,15 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (NotEnoughWordsError, 409),
     (ModelNotFoundError, 503),
 )
+WORDING = {
+    403: "Not the player's game (or no session), or a session cookie without its X-CSRF-Token",
+    404: "No such game, round, category or word",
+    409: "The round or game is in the wrong state for this (closed, still open, finished, no drawing)",
+    422: "Invalid request, or invalid ink (the message names the problem)",
+}
+# what reading a game may answer, and what a game or round update may answer
+READ_ERRORS = error_responses(403, 404, 422, described=WORDING)
+UPDATE_ERRORS = error_responses(403, 404, 409, 413, 422, described=WORDING)
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -13,17 +12,18 @@ from inkling.db.models import Round as RoundRow
 from inkling.game import MAX_ROUND_POINTS, ROUND_MS, Round, RoundResult
 from inkling.services import game as games
 from inkling.web.api.doodles import GuessPublic
+from inkling.web.api.fields import StrictBody, UtcDatetime
 
 MAX_CLIENT_CLOCK_MS = games.MAX_CLIENT_CLOCK_MS
 
 
-class GameCreate(BaseModel):
+class GameCreate(StrictBody):
     """A new game: a category slug (see ``GET /api/v1/words/categories``), or null for any word."""
 
     category: str | None = Field(default=None, min_length=1, max_length=64)
 
 
-class InkCreate(BaseModel):
+class InkCreate(StrictBody):
     """The drawing so far in Quick, Draw! raw ink ``[[xs, ys, ts], ...]`` ([] for an empty canvas)."""
 
     ink: list[Any] = Field(description="strokes [[xs, ys, ts], ...], ts in ms since the first point")
@@ -35,7 +35,7 @@ class InkCreate(BaseModel):
     )
 
 
-class FeedbackCreate(BaseModel):
+class FeedbackCreate(StrictBody):
     """The player's label for a round's drawing: the official word it shows; was the model right."""
 
     word: str = Field(min_length=1, max_length=128)
@@ -75,7 +75,7 @@ class RoundPublic(BaseModel):
     game_id: int
     number: int
     word: str
-    started_at: datetime
+    started_at: UtcDatetime
     time_limit_ms: int
     status: str  # drawing | finished
     result: RoundResultPublic | None = None
@@ -92,8 +92,8 @@ class GamePublic(BaseModel):
     status: str
     score: int
     max_score: int
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: UtcDatetime
+    finished_at: UtcDatetime | None
     rounds: list[RoundPublic]
 
 
@@ -165,7 +165,7 @@ def round_public(
         game_id=row.game_id,
         number=row.number,
         word=row.word.text,
-        started_at=games.aware(row.started_at),
+        started_at=row.started_at,
         time_limit_ms=ROUND_MS,
         status="finished" if played.closed else "drawing",
         result=result,
@@ -186,7 +186,7 @@ def game_public(session: Session, row: GameRow, *, with_ink: bool = True) -> Gam
         status=row.status,
         score=row.score,
         max_score=row.rounds_total * MAX_ROUND_POINTS,
-        started_at=games.aware(row.started_at),
-        finished_at=games.aware(row.finished_at) if row.finished_at else None,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
         rounds=[round_public(r, labels, given.get(r.id), with_ink=with_ink) for r in row.rounds],
     )

@@ -7,12 +7,13 @@ import random
 from fastapi import APIRouter, Path, Request
 
 from inkling.services import game as games
-from inkling.web.api.game_errors import game_errors, require_player
+from inkling.web.api.errors import ANY_REQUEST
+from inkling.web.api.game_errors import READ_ERRORS, UPDATE_ERRORS, game_errors, require_player
 from inkling.web.api.game_schemas import GameCreate, GamePublic, RoundPublic, game_public, round_public
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
 from inkling.web.params import MAX_DB_ID
 
-router = APIRouter(prefix="/api/v1/games", tags=["games"])
+router = APIRouter(prefix="/api/v1/games", tags=["games"], responses=ANY_REQUEST)
 
 GameId = Path(ge=1, le=MAX_DB_ID, description="the game's id")
 
@@ -22,7 +23,9 @@ def rng_of(request: Request) -> random.Random:
     return getattr(request.app.state, "rng", None) or random.Random()
 
 
-@router.post("", response_model=GamePublic, status_code=201, dependencies=[CsrfProtect])
+@router.post(
+    "", response_model=GamePublic, status_code=201, dependencies=[CsrfProtect], responses=UPDATE_ERRORS
+)
 def start_game(body: GameCreate, session: SessionDep, player: PlayerDep, now: NowDep) -> GamePublic:
     """Start a game of 6 rounds in a category (``null``: any word); the player is a guest if not logged in."""
     with game_errors():
@@ -39,7 +42,7 @@ def list_games(session: SessionDep, user: CurrentUserDep) -> list[GamePublic]:
     return [game_public(session, row, with_ink=False) for row in games.list_games(session, user)]
 
 
-@router.get("/{game_id}", response_model=GamePublic)
+@router.get("/{game_id}", response_model=GamePublic, responses=READ_ERRORS)
 def read_game(session: SessionDep, user: CurrentUserDep, game_id: int = GameId) -> GamePublic:
     """A game with every round: word, drawing ink, the model's top guesses, times and points."""
     with game_errors():
@@ -47,7 +50,13 @@ def read_game(session: SessionDep, user: CurrentUserDep, game_id: int = GameId) 
     return game_public(session, row)
 
 
-@router.post("/{game_id}/rounds", response_model=RoundPublic, status_code=201, dependencies=[CsrfProtect])
+@router.post(
+    "/{game_id}/rounds",
+    response_model=RoundPublic,
+    status_code=201,
+    dependencies=[CsrfProtect],
+    responses=UPDATE_ERRORS,
+)
 def start_round(
     request: Request, session: SessionDep, user: CurrentUserDep, now: NowDep, game_id: int = GameId
 ) -> RoundPublic:

@@ -7,9 +7,10 @@ from pydantic import BaseModel
 
 import inkling
 from inkling.db.repositories.words import WordRepository
+from inkling.web.api.errors import ANY_REQUEST
 from inkling.web.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["health"])
+router = APIRouter(prefix="/api/v1", tags=["health"], responses=ANY_REQUEST)
 
 
 class HealthPublic(BaseModel):

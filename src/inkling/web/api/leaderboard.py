@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,9 +9,11 @@ from pydantic import BaseModel
 
 from inkling.services import analytics
 from inkling.web.api.analytics import ModelFilter, check_filters
+from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.fields import UtcDatetime
 from inkling.web.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/leaderboard", tags=["leaderboard"])
+router = APIRouter(prefix="/api/v1/leaderboard", tags=["leaderboard"], responses=ANY_REQUEST)
 
 
 class FastRecognitionPublic(BaseModel):
@@ -23,7 +24,7 @@ class FastRecognitionPublic(BaseModel):
     category: str
     recognized_ms: int
     attempts: int
-    played_at: datetime
+    played_at: UtcDatetime
     model_id: int | None
 
 
@@ -36,7 +37,7 @@ class BestGamePublic(BaseModel):
     rounds_total: int
     recognized: int
     category: str | None
-    finished_at: datetime | None
+    finished_at: UtcDatetime | None
 
 
 class LeaderboardPublic(BaseModel):
@@ -47,7 +48,9 @@ class LeaderboardPublic(BaseModel):
     best_games: list[BestGamePublic]
 
 
-@router.get("", response_model=LeaderboardPublic)
+@router.get(
+    "", response_model=LeaderboardPublic, responses=error_responses(404, described={404: "No such model"})
+)
 def leaderboard(
     session: SessionDep,
     model: ModelFilter = None,

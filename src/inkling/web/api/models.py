@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from inkling.services.analytics import model_versions
+from inkling.web.api.errors import ANY_REQUEST
+from inkling.web.api.fields import UtcDatetime
 from inkling.web.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/models", tags=["models"])
+router = APIRouter(prefix="/api/v1/models", tags=["models"], responses=ANY_REQUEST)
 
 
 class ModelPublic(BaseModel):
@@ -26,7 +27,7 @@ class ModelPublic(BaseModel):
     classes: int
     pack: str | None
     metrics: dict[str, Any]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 @router.get("", response_model=list[ModelPublic])

@@ -22,10 +22,11 @@ from inkling.services.restore import (
     encode_png,
     restore_predictor,
 )
+from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.deps import RestorePredictorsDep, SessionDep
 from inkling.web.uploads import media_type, uploaded_picture
 
-router = APIRouter(prefix="/api/v1/restore", tags=["restore"])
+router = APIRouter(prefix="/api/v1/restore", tags=["restore"], responses=ANY_REQUEST)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # uploads larger than this get 413
 
@@ -50,7 +51,19 @@ def _restore(data: bytes, session: SessionDep, provider: PredictorProvider) -> t
 @router.post(
     "",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "the restored picture, same size"}},
+    responses={
+        200: {"content": {"image/png": {}}, "description": "the restored picture, same size"},
+        **error_responses(
+            400,
+            413,
+            415,
+            described={
+                400: "A corrupt picture, an empty or missing file field, or an unreadable form",
+                413: "An upload over 10 MB, or a picture over 4096x4096 pixels",
+                415: "Not multipart/form-data, or the upload is not a PNG or JPEG",
+            },
+        ),
+    },
     openapi_extra={
         "requestBody": {
             "content": {

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path
 
 from inkling.services import game as games
 from inkling.web.api.doodles import GuessPublic
-from inkling.web.api.game_errors import game_errors, require_player
+from inkling.web.api.errors import ANY_REQUEST
+from inkling.web.api.game_errors import UPDATE_ERRORS, game_errors, require_player
 from inkling.web.api.game_schemas import (
     FeedbackCreate,
     FeedbackPublic,
@@ -21,7 +22,12 @@ from inkling.web.api.game_schemas import (
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PredictorsDep, SessionDep
 from inkling.web.params import MAX_DB_ID
 
-router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
+router = APIRouter(
+    prefix="/api/v1/rounds",
+    tags=["rounds"],
+    dependencies=[CsrfProtect],
+    responses={**ANY_REQUEST, **UPDATE_ERRORS},
+)
 
 RoundId = Path(ge=1, le=MAX_DB_ID, description="the round's id")
 
@@ -30,7 +36,7 @@ def _guesses(items: Any) -> list[GuessPublic]:
     return [GuessPublic(word=g.word, probability=round(g.probability, 6)) for g in items]
 
 
-@router.post("/{round_id}/ink", response_model=InkResultPublic, dependencies=[CsrfProtect])
+@router.post("/{round_id}/ink", response_model=InkResultPublic)
 def submit_ink(
     body: InkCreate,
     session: SessionDep,
@@ -65,7 +71,7 @@ def submit_ink(
     )
 
 
-@router.post("/{round_id}/finish", response_model=RoundResultPublic, dependencies=[CsrfProtect])
+@router.post("/{round_id}/finish", response_model=RoundResultPublic)
 def finish_round(
     body: InkCreate,
     session: SessionDep,
@@ -84,9 +90,7 @@ def finish_round(
     return result_public(finished.result, finished.round, labels)
 
 
-@router.post(
-    "/{round_id}/feedback", response_model=FeedbackPublic, status_code=201, dependencies=[CsrfProtect]
-)
+@router.post("/{round_id}/feedback", response_model=FeedbackPublic, status_code=201)
 def give_feedback(
     body: FeedbackCreate, session: SessionDep, user: CurrentUserDep, now: NowDep, round_id: int = RoundId
 ) -> FeedbackPublic:

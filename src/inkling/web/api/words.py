@@ -8,9 +8,10 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from inkling.db.repositories.words import WordRepository
+from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["words"])
+router = APIRouter(prefix="/api/v1", tags=["words"], responses=ANY_REQUEST)
 
 
 class CategoryPublic(BaseModel):
@@ -39,7 +40,11 @@ def categories(session: SessionDep) -> list[CategoryPublic]:
     ]
 
 
-@router.get("/words", response_model=list[WordPublic])
+@router.get(
+    "/words",
+    response_model=list[WordPublic],
+    responses=error_responses(404, described={404: "No such category"}),
+)
 def words(
     session: SessionDep,
     category: Annotated[str | None, Query(description="Only words of this category (slug).")] = None,
