@@ -53,9 +53,9 @@ TEXT_BODY_LIMIT = digits.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
 
 
 async def _csrf_refused(request: Request, error: Exception) -> Response:
-    """403 for a failed CSRF check: a page for form posts, JSON for API calls."""
+    """403 for a failed CSRF check: a page for form posts to pages, JSON for the API (forms too)."""
     message = getattr(error, "detail", CSRF_MESSAGE)
-    if is_form(request):
+    if is_form(request) and not request.url.path.startswith("/api/"):
         return templates.TemplateResponse(
             request, "auth/forbidden.html", {"message": message}, status_code=403
         )
