@@ -14,9 +14,10 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
-from inkling.db.engine import BlockingDatabaseCall, PoolSize, make_engine
+from inkling.db.engine import BlockingDatabaseCall, PoolSize, SqliteWriteGate, make_engine
 from inkling.web.app import create_app
 from inkling.web.deps import get_session
 from tests.api.conftest import seeded_client
@@ -152,3 +153,36 @@ def test_requests_keep_flowing_while_a_slow_request_holds_a_thread(database_url:
             blocker.rollback()
         worker.join(timeout=30)
         assert results["round"] == 201
+
+
+def test_sqlite_writers_of_one_process_take_turns(tmp_path: Path) -> None:
+    """A second writer waits for the first one's commit instead of failing; past the wait: the 503 error."""
+    gate = SqliteWriteGate(timeout_s=0.3)
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    gate.install(engine)
+    with engine.begin() as connection:
+        connection.execute(text("create table t (n integer)"))
+    order: list[str] = []
+    first = engine.connect()
+    first.execute(text("insert into t values (1)"))
+
+    def second_writer() -> None:
+        with engine.begin() as connection:
+            connection.execute(text("insert into t values (2)"))
+        order.append("second committed")
+
+    worker = threading.Thread(target=second_writer)
+    worker.start()
+    time.sleep(0.1)
+    order.append("first commits")
+    first.commit()
+    worker.join(timeout=10)
+    assert order == ["first commits", "second committed"]
+    first.execute(text("insert into t values (3)"))  # holds the gate again
+    with pytest.raises(PoolTimeoutError), engine.begin() as connection:
+        connection.execute(text("insert into t values (4)"))
+    first.rollback()
+    first.close()
+    with engine.connect() as connection:
+        assert sorted(connection.execute(text("select n from t")).scalars()) == [1, 2]
+    engine.dispose()

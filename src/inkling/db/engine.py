@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inkling.settings import get_settings
@@ -41,6 +43,7 @@ POSTGRES_SERVING_OPTIONS = {
     "idle_in_transaction_session_timeout": 30_000,
 }
 POSTGRES_CONNECT_TIMEOUT_S = 5  # an unreachable server fails the request instead of hanging it
+SQLITE_WRITE_WAIT_S = 20  # a serving thread waits this long for its turn to write, then answers 503
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,46 @@ def _refuse_on_event_loop(*_args: Any) -> None:
     )
 
 
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_HOLDS_GATE = "inkling_holds_write_gate"
+
+
+class SqliteWriteGate:
+    """One writing transaction at a time per process on a SQLite serving engine, queued in Python.
+
+    SQLite has a single writer; its busy handler polls with sleeps, so under a crowd a waiting writer
+    can lose the race again and again until its busy timeout fails it. Here a connection takes the
+    gate at its first write statement and gives it back when its transaction ends, so the threads
+    of one server process wait in turn (the busy timeout still covers other processes).
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+
+    def install(self, engine: Engine) -> None:
+        """Hook the gate into ``engine``'s statements, transaction ends and pool check-ins."""
+        event.listen(engine, "before_cursor_execute", self._before_statement)
+        event.listen(engine, "commit", self._release)
+        event.listen(engine, "rollback", self._release)
+        event.listen(engine.pool, "checkin", self._release_record)
+
+    def _before_statement(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.info.get(_HOLDS_GATE) or not statement.lstrip()[:7].upper().startswith(WRITE_VERBS):
+            return
+        if not self._lock.acquire(timeout=self.timeout_s):
+            raise PoolTimeoutError(f"waited over {self.timeout_s:g} s for the SQLite write lock")
+        connection.info[_HOLDS_GATE] = True
+
+    def _release(self, connection: Any) -> None:
+        if connection.info.pop(_HOLDS_GATE, False):
+            self._lock.release()
+
+    def _release_record(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_HOLDS_GATE, False):
+            self._lock.release()
+
+
 def _postgres_options() -> str:
     return " ".join(f"-c {name}={value}" for name, value in POSTGRES_SERVING_OPTIONS.items())
 
@@ -89,6 +132,8 @@ def make_engine(url: str, pool: PoolSize | None = None) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        if pool is not None:
+            SqliteWriteGate(SQLITE_WRITE_WAIT_S).install(engine)
     else:
         connect_args: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
         if pool is not None:

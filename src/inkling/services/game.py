@@ -257,14 +257,18 @@ def candidate_words(session: Session, game: GameRow) -> list[str]:
 
 
 def start_round(session: Session, game_id: int, player: User, now: datetime, rng: random.Random) -> RoundRow:
-    """Start the game's next round with a word not drawn in it yet; an expired open round is closed first."""
+    """Start the game's next round with a word not drawn in it yet; an expired open round is closed first.
+
+    The word list is read before the game's row is locked, so the lock is held only for the update.
+    """
+    words = candidate_words(session, load_game(session, game_id, player))
     row = load_game(session, game_id, player, lock=True)
     game = domain_game(session, row)
     current = game.current_round
     if current is not None and Round.is_expired(current.elapsed_ms(epoch_ms(now))):
         current.finish(current.elapsed_ms(epoch_ms(now)))
         _save_round(row.rounds[-1], current)
-    played = game.start_next_round(candidate_words(session, row), rng, epoch_ms(now))
+    played = game.start_next_round(words, rng, epoch_ms(now))
     word = session.scalars(select(Word).where(Word.text == played.word)).one()
     new = RoundRow(game_id=row.id, number=played.number, word_id=word.id, started_at=now, guesses={})
     _save_round(new, played)

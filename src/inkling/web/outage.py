@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 async def database_unavailable(request: Request, error: Exception) -> Response:
     """503 with ``Retry-After``: JSON under ``/api/``, a plain page elsewhere (no template: no database)."""
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error, exc_info=error)
     headers = {"Retry-After": str(RETRY_AFTER_S)}
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": OUTAGE_MESSAGE}, status_code=503, headers=headers)
