@@ -13,6 +13,7 @@ one of them, with its complete ink. Used by ``benchmarks/game_load.py`` and the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import random
@@ -111,6 +112,10 @@ class Stats:
             self.error_samples.append(sample[:300])
 
 
+class GaveUp(Exception):
+    """The server did not answer (time-out, refused connection): the player leaves, as a person would."""
+
+
 class Player:
     """One simulated player with its own cookie jar and CSRF token."""
 
@@ -122,7 +127,10 @@ class Player:
         self.csrf: str | None = None
 
     async def call(self, method: str, route: str, path: str, **kw: Any) -> httpx.Response | None:
-        """One request, timed under ``route``; ``None`` (and an error counted) unless it succeeded."""
+        """One request, timed under ``route``; ``None`` (and an error counted) for an error status.
+
+        :class:`GaveUp` when no answer came at all.
+        """
         headers = {"X-CSRF-Token": self.csrf} if self.csrf and method != "GET" else {}
         started = time.perf_counter()
         self.stats.requests += 1
@@ -130,7 +138,7 @@ class Player:
             response = await self.http.request(method, path, headers=headers, **kw)
         except httpx.HTTPError as error:
             self.stats.error(type(error).__name__, f"{route}: {type(error).__name__}: {error}")
-            return None
+            raise GaveUp from error
         took = (time.perf_counter() - started) * 1000
         self.stats.latency_ms[route].append(took)
         if response.status_code >= 400:
@@ -248,7 +256,8 @@ async def run_crowd(
         async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as http:
             player = Player(http, stats, pace, random.Random(seed * 100_003 + index))
             account = accounts[index] if index < len(accounts) else None
-            await player.play(account, drawings, rounds)
+            with contextlib.suppress(GaveUp):
+                await player.play(account, drawings, rounds)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(players)))
