@@ -9,7 +9,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from inkling.inference.restore import RestorePredictor, feather, tile_starts
+from inkling.inference.restore import RestoreCancelled, RestorePredictor, feather, tile_starts
 
 
 def conv_model(seed: int = 0) -> bytes:
@@ -95,3 +95,18 @@ def test_rejects_non_rgb() -> None:
     predictor = RestorePredictor(conv_model(), META, threads=1)
     with pytest.raises(ValueError):
         predictor.restore(np.zeros((4, 4), np.uint8))
+
+
+def test_should_stop_ends_the_work_between_tiles() -> None:
+    predictor = RestorePredictor(conv_model(), META, tile=96, overlap=16, threads=1)
+    image = np.zeros((333, 517, 3), dtype=np.uint8)  # 4 x 7 tiles
+    asked = []
+
+    def stop_after_three() -> bool:
+        asked.append(True)
+        return len(asked) > 3
+
+    with pytest.raises(RestoreCancelled):
+        predictor.restore(image, should_stop=stop_after_three)
+    assert len(asked) == 4  # three tiles ran, the fourth was never started
+    assert predictor.restore(image, should_stop=lambda: False).shape == image.shape

@@ -5,13 +5,15 @@ overlapping tiles whose sides are multiples of the model's ``multiple``, and the
 blended with feathered weights (linear ramps across each overlap), so there are no seams. Images
 that fit one tile run whole. Output: uint8 RGB of exactly the input size. NumPy + onnxruntime only.
 When the model's metadata asks for it (``inference.timebase``), the line time-base corrector
-(``inkling.inference.timebase``) undoes line jitter before the model runs.
+(``inkling.inference.timebase``) undoes line jitter before the model runs. A caller may pass
+``should_stop`` (say, "the client has gone"): it is asked before each tile, and :class:`RestoreCancelled`
+ends the work.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,10 @@ from inkling.inference.timebase import TimebaseConfig, correct_line_jitter
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
 DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
 DEFAULT_MARGIN = 16  # reflect padding (px) around the image before tiling
+
+
+class RestoreCancelled(Exception):
+    """``should_stop`` said to stop before the restoration was done."""
 
 
 def tile_starts(length: int, tile: int, overlap: int) -> list[int]:
@@ -101,8 +107,8 @@ class RestorePredictor(OnnxModel):
             for x in tile_starts(width, tw, self.overlap):
                 yield y, x, th, tw
 
-    def restore_float(self, image: np.ndarray) -> np.ndarray:
-        """Restore float32 RGB 0..1 (H, W, 3); float32 0..1 out, same size."""
+    def restore_float(self, image: np.ndarray, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+        """Restore float32 RGB 0..1 (H, W, 3); float32 0..1 out, same size (``should_stop``: see module)."""
         if image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {image.shape}")
         if self.timebase is not None:
@@ -120,6 +126,8 @@ class RestorePredictor(OnnxModel):
             out = np.zeros((3, ph, pw), dtype=np.float32)
             weight = np.zeros((ph, pw), dtype=np.float32)
             for y, x, th, tw in self._tiles(ph, pw):
+                if should_stop is not None and should_stop():
+                    raise RestoreCancelled("stopped between tiles")
                 result = self.run_model(chw[None, :, y : y + th, x : x + tw])[0]
                 wy = feather(th, self.overlap, y == 0, y + th == ph)
                 wx = feather(tw, self.overlap, x == 0, x + tw == pw)
@@ -129,9 +137,9 @@ class RestorePredictor(OnnxModel):
             out /= weight
         return np.clip(out[:, m : m + height, m : m + width].transpose(1, 2, 0), 0.0, 1.0)
 
-    def restore(self, image: np.ndarray) -> np.ndarray:
-        """Restore an RGB uint8 (H, W, 3) image; uint8 out, same size."""
+    def restore(self, image: np.ndarray, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
+        """Restore an RGB uint8 (H, W, 3) image; uint8 out, same size (``should_stop``: see module)."""
         if image.dtype != np.uint8:
             raise ValueError(f"expected uint8 RGB, got {image.dtype}")
-        out = self.restore_float(image.astype(np.float32) / np.float32(255.0))
+        out = self.restore_float(image.astype(np.float32) / np.float32(255.0), should_stop)
         return (out * 255.0 + 0.5).astype(np.uint8)

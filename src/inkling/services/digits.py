@@ -15,8 +15,11 @@ from inkling.db.models import DigitDrawing, RegisteredModel
 from inkling.inference.digits import DigitGuess, DigitPredictor
 from inkling.ink import parse_ink
 from inkling.services.models import PredictorProvider, active_predictor
+from inkling.services.pictures import PictureLimits
 
 DIGIT_TASK = "digit"
+# uploaded pictures: 4096x4096 pixels in all, sides within 16:1 and at least 8 px (checked from the header)
+DIGIT_PICTURE_LIMITS = PictureLimits(max_pixels=4096 * 4096, max_aspect=16, min_side=8)
 
 
 def digit_predictor(session: Session, provider: PredictorProvider) -> DigitPredictor:

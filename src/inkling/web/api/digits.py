@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
-from PIL import Image, UnidentifiedImageError
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from inkling.inference.digits import DigitGuess, DigitPredictor
 from inkling.ink import InkError
 from inkling.ink.mnist import image_to_mnist
 from inkling.registry import ModelNotFoundError
-from inkling.services.digits import digit_predictor, predict_drawing
+from inkling.services.digits import DIGIT_PICTURE_LIMITS, digit_predictor, predict_drawing
 from inkling.services.models import PredictorProvider
+from inkling.services.pictures import PictureRefused, open_picture
 from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.api.fields import StrictBody
 from inkling.web.deps import CurrentUserDep, PredictorsDep, SessionDep
@@ -25,8 +23,6 @@ from inkling.web.uploads import media_type, read_limited_body, uploaded_picture
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"], responses=ANY_REQUEST)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # PNG uploads and JSON bodies larger than this get 413
-MAX_IMAGE_PIXELS = 4096 * 4096  # decoded size limit for uploads (decompression bombs)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class DigitInk(StrictBody):
@@ -72,18 +68,37 @@ def _from_ink(
 
 
 def _from_png(session: Session, provider: PredictorProvider, data: bytes) -> DigitPredictionPublic:
-    if not data.startswith(PNG_SIGNATURE):
-        raise HTTPException(415, "the upload must be a PNG image")
     try:
-        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise HTTPException(413, f"the image is larger than {MAX_IMAGE_PIXELS} pixels")
+        image = open_picture(data, ["PNG"], DIGIT_PICTURE_LIMITS)  # the header's size, before decoding
+    except PictureRefused as error:
+        raise HTTPException(error.status, str(error)) from None
+    try:
+        with image:
             image.load()
             bitmap = image_to_mnist(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, InkError) as error:
+    except (OSError, SyntaxError, ValueError, InkError) as error:
         raise HTTPException(400, f"the PNG could not be read: {error}") from None
     predictor = _predictor(session, provider)
     return _public(predictor.predict(bitmap), predictor)
+
+
+async def digit_upload(request: Request) -> DigitInk | bytes:
+    """The request's ink (JSON) or PNG bytes (multipart), read with the size limit (an async dependency)."""
+    content_type = media_type(request)
+    if content_type == "application/json":
+        body = await read_limited_body(request, MAX_UPLOAD_BYTES)
+        try:
+            return DigitInk.model_validate_json(body)
+        except ValidationError as error:
+            raise HTTPException(
+                422, f"expected {{'ink': [[xs, ys, ts], ...]}}: {error.errors()[0]['msg']}"
+            ) from None
+    if content_type == "multipart/form-data":
+        return await uploaded_picture(request, MAX_UPLOAD_BYTES)
+    raise HTTPException(415, "send application/json with ink, or multipart/form-data with a PNG")
+
+
+DigitUploadDep = Annotated[DigitInk | bytes, Depends(digit_upload)]
 
 
 @router.post(
@@ -116,22 +131,14 @@ def _from_png(session: Session, provider: PredictorProvider, data: bytes) -> Dig
         }
     },
 )
-async def predict(
-    request: Request, session: SessionDep, provider: PredictorsDep, user: CurrentUserDep
+def predict(
+    upload: DigitUploadDep, session: SessionDep, provider: PredictorsDep, user: CurrentUserDep
 ) -> DigitPredictionPublic:
-    """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored, with the user if any) or a PNG."""
-    content_type = media_type(request)
-    if content_type == "application/json":
-        body = await read_limited_body(request, MAX_UPLOAD_BYTES)
-        try:
-            payload = DigitInk.model_validate_json(body)
-        except ValidationError as error:
-            raise HTTPException(
-                422, f"expected {{'ink': [[xs, ys, ts], ...]}}: {error.errors()[0]['msg']}"
-            ) from None
-        user_id = user.id if user is not None else None
-        return await run_in_threadpool(_from_ink, session, provider, payload.ink, user_id)
-    if content_type == "multipart/form-data":
-        data = await uploaded_picture(request, MAX_UPLOAD_BYTES)
-        return await run_in_threadpool(_from_png, session, provider, data)
-    raise HTTPException(415, "send application/json with ink, or multipart/form-data with a PNG")
+    """Predict a digit from JSON ``{"ink": [[xs, ys, ts], ...]}`` (stored, with the user if any) or a PNG.
+
+    A plain ``def``: the database and the model run in the thread pool; only the body is read on the
+    event loop (:func:`digit_upload`). With a session cookie it needs the ``X-CSRF-Token`` header.
+    """
+    if isinstance(upload, DigitInk):
+        return _from_ink(session, provider, upload.ink, user.id if user is not None else None)
+    return _from_png(session, provider, upload)
