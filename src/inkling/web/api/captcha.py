@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from inkling.registry import ModelNotFoundError
 from inkling.services.captcha import CaptchaError, issue_challenge, solve_challenge
@@ -104,21 +103,20 @@ def new_challenge(request: Request, session: SessionDep, now: NowDep) -> Any:
         ),
     },
 )
-async def solve(
+def solve(
     challenge_id: str, body: CaptchaSolve, session: SessionDep, provider: PredictorsDep, now: NowDep
 ) -> Any:
-    """Check a timed drawing of the challenge's digit; answer a one-time captcha pass."""
+    """Check a timed drawing of the challenge's digit; answer a one-time captcha pass.
 
-    def work() -> Any:
-        try:
-            predictor = digit_predictor(session, provider)
-        except ModelNotFoundError as error:
-            return JSONResponse({"detail": str(error), "reason": "no_model"}, status_code=503)
-        try:
-            solved = solve_challenge(session, challenge_id, body.ink, predictor, now=now)
-        except CaptchaError as error:
-            session.commit()  # failed attempts count even though the request fails
-            return _refusal(error)
-        return CaptchaPassPublic(captcha_pass=solved.pass_token, expires_at=solved.expires_at)
-
-    return await run_in_threadpool(work)
+    A plain ``def``: FastAPI runs it in the thread pool, so the database and the model stay off the loop.
+    """
+    try:
+        predictor = digit_predictor(session, provider)
+    except ModelNotFoundError as error:
+        return JSONResponse({"detail": str(error), "reason": "no_model"}, status_code=503)
+    try:
+        solved = solve_challenge(session, challenge_id, body.ink, predictor, now=now)
+    except CaptchaError as error:
+        session.commit()  # failed attempts count even though the request fails
+        return _refusal(error)
+    return CaptchaPassPublic(captcha_pass=solved.pass_token, expires_at=solved.expires_at)
