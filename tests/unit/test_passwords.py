@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 
 from inkling.services.passwords import (
     PolicyError,
     check_email,
     check_password,
     check_username,
+    dummy_hash,
     hash_password,
     hasher_for,
     needs_rehash,
@@ -101,3 +102,11 @@ def test_emails() -> None:
 )
 def test_safe_next_allows_only_local_paths(target: str | None, expected: str) -> None:
     assert safe_next(target) == expected
+
+
+def test_a_missing_hash_is_checked_against_a_dummy_made_once_with_the_same_parameters() -> None:
+    dummy = dummy_hash(FAST)
+    assert dummy is dummy_hash(PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1))
+    assert extract_parameters(dummy) == extract_parameters(hash_password(FAST, "anything"))
+    assert dummy_hash(PasswordHasher(time_cost=2, memory_cost=8 * 1024, parallelism=1)) != dummy
+    assert not verify_password(FAST, None, "p4ssword!") and not verify_password(FAST, "", "p4ssword!")

@@ -327,7 +327,8 @@ def authenticate(
             )
     user = find_user(session, username.strip())
     password_hash = user.password_hash if user is not None and not user.is_guest else None
-    if user is None or not verify_password(hasher, password_hash, password):
+    matches = verify_password(hasher, password_hash, password)  # as slow for unknown users as for known
+    if user is None or password_hash is None or not matches:
         session.add_all(
             [
                 LoginAttempt(key=user_key, attempted_at=now, success=False),

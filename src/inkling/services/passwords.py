@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import secrets
 from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,32}")
@@ -34,15 +36,35 @@ def hash_password(hasher: PasswordHasher, password: str) -> str:
     return hasher.hash(password)
 
 
+@lru_cache(maxsize=8)
+def _dummy_hash(parameters: tuple[int, int, int, int, int, Type]) -> str:
+    time_cost, memory_cost, parallelism, hash_len, salt_len, kind = parameters
+    hasher = PasswordHasher(time_cost, memory_cost, parallelism, hash_len, salt_len, type=kind)
+    return hasher.hash(secrets.token_urlsafe(32))
+
+
+def dummy_hash(hasher: PasswordHasher) -> str:
+    """The hash of a random secret with ``hasher``'s parameters, made once: what no-account checks verify."""
+    h = hasher
+    return _dummy_hash((h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type))
+
+
 def verify_password(hasher: PasswordHasher, password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``password_hash``; a missing or malformed hash never matches."""
-    if not password_hash:
-        hasher.hash(password)  # spend the same time as a real check
-        return False
-    try:
-        return hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Whether ``password`` matches ``password_hash``; a missing or malformed hash never matches.
+
+    Either way the check costs one verification with ``hasher``'s parameters (against
+    :func:`dummy_hash` when there is no real hash), so its time does not tell whether a user exists.
+    """
+    if password_hash:
+        try:
+            return hasher.verify(password_hash, password)
+        except VerificationError:
+            return False
+        except InvalidHashError:
+            pass
+    with contextlib.suppress(VerificationError):
+        hasher.verify(dummy_hash(hasher), password)
+    return False
 
 
 def needs_rehash(hasher: PasswordHasher, password_hash: str) -> bool:
