@@ -12,8 +12,20 @@ class InkError(ValueError):
     """A drawing that cannot be used; the message says what is wrong and where."""
 
 
+def _is_frozen(values: object) -> bool:
+    """True for a read-only float64 1-D array that nothing can write through (its base is read-only too)."""
+    if not isinstance(values, np.ndarray) or values.dtype != np.float64 or values.ndim != 1:
+        return False
+    base = values.base
+    return not values.flags.writeable and (
+        base is None or (isinstance(base, np.ndarray) and not base.flags.writeable)
+    )
+
+
 def _frozen(values: np.ndarray) -> np.ndarray:
-    """Return a read-only float64 1-D copy of ``values``."""
+    """``values`` as a read-only float64 1-D array (a copy unless it already is one)."""
+    if _is_frozen(values):
+        return values
     array = np.array(values, dtype=np.float64).reshape(-1)
     array.flags.writeable = False
     return array

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from numbers import Real
 from typing import Any
 
 import numpy as np
 
 from inkling.ink.model import Ink, InkError, Stroke
+from inkling.ink.ragged import split_strokes
 
 MAX_STROKES = 500  # more strokes than any real doodle; bounds the work per request
 MAX_POINTS = 20_000  # total points over all strokes (official raw drawings stay far below)
 MAX_ABS_COORD = 1e6  # |x|, |y| (canvas pixels) and t (ms) beyond this are absurd
 AXES = ("xs", "ys", "ts")
 _BOOLS = frozenset({bool, np.bool_})  # bools are ints to numpy but not coordinates
+_PLAIN_NUMBERS = frozenset({int, float})  # what JSON numbers decode to: the bulk path takes only these
 
 
 def _describe(value: Any) -> str:
@@ -84,6 +87,60 @@ def _check_times(where: str, ts: np.ndarray, strict_times: bool) -> None:
             raise InkError(f"{where}: ts decreases at index {index} ({ts[index - 1]:g} -> {ts[index]:g})")
 
 
+def _plain_lengths(data: Any) -> list[int] | None:
+    """Points per stroke when ``data`` is plainly well-formed lists (one arity, axes of equal, non-zero
+    length, within the limits); ``None`` when it needs the stroke-by-stroke checks."""
+    if not isinstance(data, list) or not 0 < len(data) <= MAX_STROKES or not isinstance(data[0], list):
+        return None
+    arity = len(data[0])
+    if arity not in (2, 3):
+        return None
+    lengths = []
+    for stroke in data:
+        if not isinstance(stroke, list) or len(stroke) != arity:
+            return None
+        xs = stroke[0]
+        if not isinstance(xs, list) or not xs:
+            return None
+        for axis in stroke[1:]:
+            if not isinstance(axis, list) or len(axis) != len(xs):
+                return None
+        lengths.append(len(xs))
+    return lengths if sum(lengths) <= MAX_POINTS else None
+
+
+def _parse_plain(data: Any, strict_times: bool) -> Ink | None:
+    """All strokes validated with one numpy pass, for ink made of plain lists of JSON numbers.
+
+    ``None`` when anything is off (or unusual): the caller then runs the stroke-by-stroke checks,
+    which find the first problem and name it.
+    """
+    lengths = _plain_lengths(data)
+    if lengths is None:
+        return None
+    axes = [list(chain.from_iterable(stroke[i] for stroke in data)) for i in range(len(data[0]))]
+    if not _PLAIN_NUMBERS.issuperset(map(type, chain.from_iterable(axes))):
+        return None
+    try:
+        values = np.array(axes, dtype=np.float64)
+    except OverflowError:
+        return None
+    if not np.abs(values).max() <= MAX_ABS_COORD:  # also False for NaN and infinity
+        return None
+    if len(values) == 3:
+        ts = values[2]
+        if ts.min() < 0:
+            return None
+        if strict_times and len(ts) > 1:
+            steps = np.diff(ts)
+            steps[np.cumsum(lengths[:-1], dtype=np.intp) - 1] = (
+                0  # from one stroke's last point to the next's first
+            )
+            if steps.min() < 0:
+                return None
+    return split_strokes(np.array(lengths), *values)
+
+
 def parse_ink(data: Any, *, strict_times: bool = True) -> Ink:
     """Validate raw or simplified Quick, Draw! ink and return an immutable ``Ink``; else raise ``InkError``.
 
@@ -92,6 +149,12 @@ def parse_ink(data: Any, *, strict_times: bool = True) -> Ink:
     """
     if isinstance(data, Ink):
         return data
+    plain = _parse_plain(data, strict_times)
+    return plain if plain is not None else _parse_strokes(data, strict_times)
+
+
+def _parse_strokes(data: Any, strict_times: bool) -> Ink:
+    """``parse_ink`` one stroke and one axis at a time: takes any sequence type, names the first problem."""
     if not _is_sequence(data):
         raise InkError(f"ink must be a list of strokes, got {type(data).__name__}")
     if len(data) == 0:
