@@ -72,10 +72,15 @@ def _restore(
             400,
             413,
             415,
+            422,
+            503,
             described={
                 400: "A corrupt picture, an empty or missing file field, or an unreadable form",
                 413: "An upload over 10 MB, or a picture over 4096x4096 pixels",
-                415: "Not multipart/form-data, or the upload is not a PNG or JPEG",
+                415: "Not multipart/form-data, or the upload is not a picture in an accepted format",
+                422: "A picture with a side under 16 pixels, or longer than 16 times its other side",
+                503: "Two restorations run already, no restore model is active, or the database is "
+                "unavailable (try again after Retry-After seconds)",
             },
         ),
     },
