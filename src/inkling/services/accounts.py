@@ -311,11 +311,16 @@ def authenticate(
 
     At most 5 failures per username and 20 per client address within 15 minutes; past that every
     attempt, right password or not, gets :class:`TooManyAttempts` until the oldest failures age out.
-    Refused attempts are not counted; a success clears the username's count. The caller must
-    commit even when this raises, so that failures count.
+    Refused attempts are not counted; a success clears the username's count.
+
+    The count is atomic: under a lock on the two keys (:func:`_lock_keys`) the attempt is counted
+    and recorded as a failure, and **committed**, before the password is checked; a success then
+    turns it into one. So of 30 concurrent wrong passwords exactly 5 are checked, the rest see
+    those 5 and get 429. The caller must commit even when this raises.
     """
     user_key = f"user:{username.strip().lower()}"[:128]
     ip_key = f"ip:{client_ip}"[:128]
+    _lock_keys(session, (user_key, ip_key))
     session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - LOGIN_WINDOW))
     for key, limit in ((user_key, MAX_FAILURES_PER_USERNAME), (ip_key, MAX_FAILURES_PER_IP)):
         wait = _seconds_blocked(session, key, limit, now)
@@ -325,24 +330,37 @@ def authenticate(
                 f"Too many failed log-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
                 retry_after=wait,
             )
+    as_user = LoginAttempt(key=user_key, attempted_at=now, success=False)
+    from_ip = LoginAttempt(key=ip_key, attempted_at=now, success=False)
+    session.add_all([as_user, from_ip])
+    session.commit()  # counted by every concurrent attempt from here on; the lock is released
     user = find_user(session, username.strip())
     password_hash = user.password_hash if user is not None and not user.is_guest else None
     matches = verify_password(hasher, password_hash, password)  # as slow for unknown users as for known
     if user is None or password_hash is None or not matches:
-        session.add_all(
-            [
-                LoginAttempt(key=user_key, attempted_at=now, success=False),
-                LoginAttempt(key=ip_key, attempted_at=now, success=False),
-            ]
-        )
-        session.flush()
         raise InvalidCredentials("Wrong username or password.")
     if needs_rehash(hasher, password_hash):
         user.password_hash = hash_password(hasher, password)
     user.last_login_at = now
-    session.add(LoginAttempt(key=user_key, attempted_at=now, success=True))
+    as_user.success = True  # clears the username's count; the address keeps only its failures
+    session.delete(from_ip)
     session.flush()
     return user
+
+
+def _lock_keys(session: Session, keys: tuple[str, ...]) -> None:
+    """Hold the attempt keys until the transaction ends, so that counting and recording is atomic.
+
+    PostgreSQL: a transaction-level advisory lock per key (taken in a fixed order: no deadlock).
+    SQLite has a single writer: the caller's next statement is a write, which takes the database's
+    write lock (and, when serving, the process's write gate) for the rest of the transaction.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for lock_id in sorted(
+        {int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True) for key in keys}
+    ):
+        session.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 def _seconds_blocked(session: Session, key: str, limit: int, now: datetime) -> int:
