@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import inkling
-from inkling.db.engine import engine_for, session_factory
+from inkling.db.engine import PoolSize, engine_for, session_factory
 from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
 from inkling.web.api import analytics as analytics_api
@@ -19,6 +22,7 @@ from inkling.web.api import models as models_api
 from inkling.web.api import restore as restore_api
 from inkling.web.api import words as words_api
 from inkling.web.nul_guard import NulGuardMiddleware
+from inkling.web.outage import add_outage_handlers
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import collect as collect_page
 from inkling.web.pages import digits as digits_page
@@ -50,6 +54,7 @@ BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image p
 
 # the largest text body a route reads (a digit drawing as JSON): caps what the NUL guard buffers
 TEXT_BODY_LIMIT = digits.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+BODY_LIMITS["/api/v1/digits/"] = TEXT_BODY_LIMIT  # bounds the CSRF check's form read too
 
 
 async def _csrf_refused(request: Request, error: Exception) -> Response:
@@ -62,6 +67,20 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
     return JSONResponse({"detail": message}, status_code=403)
 
 
+def serving_pool(settings: Settings) -> PoolSize:
+    """One database connection per request thread, a quarter more for bursts, a bounded wait."""
+    return PoolSize(
+        size=settings.threads, overflow=max(settings.threads // 4, 1), timeout_s=settings.db_pool_timeout
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Size the request thread pool to the settings (the database pool matches it)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings``; it keeps no state beyond the database connection pool."""
     settings = settings or get_settings()
@@ -69,9 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Inkling",
         version=inkling.__version__,
         description="Draw, and a model guesses. Doodle game, digits and VHS frame restoration.",
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    engine = engine_for(settings.database_url)
+    engine = engine_for(settings.database_url, serving_pool(settings))
     app.state.sessions = session_factory(engine)
     # one intra-op thread per request: faster than two on a small box under concurrent requests
     app.state.predictors = PredictorProvider(engine, threads=1)
@@ -81,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
     app.add_middleware(CookieMiddleware)
     app.add_exception_handler(CsrfError, _csrf_refused)
+    add_outage_handlers(app)
     app.include_router(health.router)
     app.include_router(auth_api.router)
     app.include_router(digits.router)
