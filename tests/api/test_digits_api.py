@@ -48,8 +48,11 @@ def test_a_drawing_is_predicted_and_stored(client: TestClient, engine: Engine) -
 
 
 def test_a_drawing_is_stored_with_the_current_user(client: TestClient, engine: Engine) -> None:
-    guest = client.post("/api/v1/auth/guest").json()["user"]  # any session user: a guest, or an account
-    assert client.post(PREDICT, json={"ink": human_ink(7)}).status_code == 200
+    started = client.post("/api/v1/auth/guest").json()  # any session user: a guest, or an account
+    guest, token = started["user"], started["csrf_token"]
+    assert (
+        client.post(PREDICT, json={"ink": human_ink(7)}, headers={"X-CSRF-Token": token}).status_code == 200
+    )
     client.cookies.clear()
     assert client.post(PREDICT, json={"ink": human_ink(1)}).status_code == 200
     with session_scope(engine) as session:

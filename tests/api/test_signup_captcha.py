@@ -35,17 +35,19 @@ def _users(engine: Engine) -> list[User]:
         return list(session.scalars(select(User).order_by(User.id)))
 
 
-def _challenge(client: TestClient) -> dict[str, Any]:
-    issued = client.post(CAPTCHA)
+def _challenge(client: TestClient, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    issued = client.post(CAPTCHA, headers=headers)
     assert issued.status_code == 201, issued.text
     return issued.json()
 
 
-def solve(client: TestClient, seed: int = 0) -> str:
-    """A captcha pass from a real solve: the asked digit drawn with human timing."""
-    challenge = _challenge(client)
+def solve(client: TestClient, seed: int = 0, headers: dict[str, str] | None = None) -> str:
+    """A captcha pass from a real solve: the asked digit drawn with human timing (``headers``: CSRF)."""
+    challenge = _challenge(client, headers)
     solved = client.post(
-        f"{CAPTCHA}/{challenge['id']}/solve", json={"ink": human_ink(challenge["digit"], seed)}
+        f"{CAPTCHA}/{challenge['id']}/solve",
+        json={"ink": human_ink(challenge["digit"], seed)},
+        headers=headers,
     )
     assert solved.status_code == 200, solved.text
     return solved.json()["captcha_pass"]
@@ -152,7 +154,8 @@ def test_guests_play_without_a_captcha_but_need_one_to_sign_up(client: TestClien
     refused = api_signup(client, "nina", csrf=token)
     assert refused.status_code == 400 and "captcha" in refused.json()["detail"]
     assert _users(engine)[0].is_guest
-    account = api_signup(client, "nina", csrf=token, captcha={"captcha_pass": solve(client)})
+    captcha_pass = solve(client, headers={"X-CSRF-Token": token})  # a session's posts carry its token
+    account = api_signup(client, "nina", csrf=token, captcha={"captcha_pass": captcha_pass})
     assert account.status_code == 201 and account.json()["user"]["id"] == guest["id"]
     assert not _users(engine)[0].is_guest
 

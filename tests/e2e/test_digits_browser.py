@@ -1,4 +1,7 @@
-"""A real browser on a real server: draw a digit on /digits, see the guess and ten bars; it is stored."""
+"""A real browser on a real server: draw a digit on /digits, see the guess and ten bars; it is stored.
+
+With a session cookie the page must send its CSRF token (``X-CSRF-Token``), and the drawing is the user's.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,15 @@ SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models" / "
 
 
 @pytest.mark.skipif(not SHIPPED.is_file(), reason="no shipped digit model yet")
-@pytest.mark.parametrize("digit", [7])
-def test_digit_pad_guesses_a_drawn_digit(browser: Any, served: tuple[str, Path], digit: int) -> None:
+@pytest.mark.parametrize(("digit", "with_session"), [(7, False), (7, True)])
+def test_digit_pad_guesses_a_drawn_digit(
+    browser: Any, served: tuple[str, Path], digit: int, with_session: bool
+) -> None:
     base_url, db = served
     page = browser.new_page(viewport={"width": 1000, "height": 800})
     problems = watch_console(page)
+    if with_session:  # a guest session: its cookie now rides along with the page's requests
+        assert page.request.post(f"{base_url}/api/v1/auth/guest").status == 201
     page.goto(f"{base_url}/digits")
     page.wait_for_load_state("networkidle")
     _draw(page, "#digit-canvas", human_ink(digit))
@@ -38,4 +45,6 @@ def test_digit_pad_guesses_a_drawn_digit(browser: Any, served: tuple[str, Path],
     assert not problems, problems
     with sqlite3.connect(db) as connection:
         (count,) = connection.execute("SELECT count(*) FROM digit_drawings").fetchone()
-    assert count >= 1
+        owned = connection.execute("SELECT count(*) FROM digit_drawings WHERE user_id IS NOT NULL").fetchone()
+    assert count >= 1 and (owned[0] >= 1) == with_session
+    page.close()

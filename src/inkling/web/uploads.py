@@ -42,7 +42,8 @@ async def read_limited_body(request: Request, max_bytes: int) -> bytes:
 
 async def uploaded_picture(request: Request, max_bytes: int) -> bytes:
     """The bytes of the picture in a multipart form (field ``image`` or ``file``), at most ``max_bytes``."""
-    await read_limited_body(request, max_bytes)
+    if getattr(request, "_form", None) is None:  # a CSRF check may have parsed it for its field already
+        await read_limited_body(request, max_bytes)
     form = await request.form(max_files=1, max_fields=4)
     upload = next((form.get(name) for name in UPLOAD_FIELDS if form.get(name) is not None), None)
     if not isinstance(upload, UploadFile):

@@ -13,9 +13,15 @@ from inkling.services.captcha import CaptchaError, issue_challenge, solve_challe
 from inkling.services.digits import digit_predictor
 from inkling.web.api.errors import ANY_REQUEST, ErrorPublic, error_responses
 from inkling.web.api.fields import StrictBody, UtcDatetime
-from inkling.web.deps import NowDep, PredictorsDep, SessionDep
+from inkling.web.deps import CsrfProtect, NowDep, PredictorsDep, SessionDep
 
-router = APIRouter(prefix="/api/v1/captcha", tags=["captcha"], responses=ANY_REQUEST)
+# CSRF: with a session cookie (a guest turning into an account) the page sends its X-CSRF-Token
+router = APIRouter(
+    prefix="/api/v1/captcha",
+    tags=["captcha"],
+    dependencies=[CsrfProtect],
+    responses={**ANY_REQUEST, **error_responses(403)},
+)
 
 
 class CaptchaChallengePublic(BaseModel):

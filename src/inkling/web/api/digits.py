@@ -17,7 +17,8 @@ from inkling.services.models import PredictorProvider
 from inkling.services.pictures import PictureRefused, open_picture
 from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.api.fields import StrictBody
-from inkling.web.deps import CurrentUserDep, PredictorsDep, SessionDep
+from inkling.web.deps import AuthDep, CurrentUserDep, PredictorsDep, SessionDep, SettingsDep
+from inkling.web.security import check_csrf
 from inkling.web.uploads import media_type, read_limited_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"], responses=ANY_REQUEST)
@@ -101,11 +102,23 @@ async def digit_upload(request: Request) -> DigitInk | bytes:
 DigitUploadDep = Annotated[DigitInk | bytes, Depends(digit_upload)]
 
 
+async def csrf_with_session(request: Request, auth: AuthDep, settings: SettingsDep) -> None:
+    """The CSRF check (``X-CSRF-Token``) when a session cookie comes along (drawings are stored as its user).
+
+    Unlike ``CsrfProtect``, an upload without a session needs no token even as multipart: it carries no
+    ambient authority, and plain API clients (``curl -F image=@7.png``) have none.
+    """
+    if auth.incoming is not None:
+        await check_csrf(request, auth, settings)
+
+
 @router.post(
     "/predict",
     response_model=DigitPredictionPublic,
+    dependencies=[Depends(csrf_with_session)],
     responses=error_responses(
         400,
+        403,
         413,
         415,
         422,

@@ -10,6 +10,8 @@
   const modelEl = document.getElementById("digit-model");
   const errorEl = document.getElementById("digit-error");
   const bars = Array.from(document.querySelectorAll("#digit-bars li"));
+  // with a session cookie the API needs the page's CSRF token (drawings are stored as the session's user)
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
   let strokes = [];
   let current = null;
   let t0 = null;
@@ -87,7 +89,7 @@
     try {
       const response = await fetch("/api/v1/digits/predict", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
         body: JSON.stringify({ ink: strokes }),
       });
       const body = await response.json();
