@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(default=10.0, gt=0, le=300)
     # seconds `inkling serve` gives open requests to finish when it is asked to stop
     shutdown_timeout: float = Field(default=10.0, gt=0, le=300)
+    # reverse proxies whose X-Forwarded-For/-Proto `inkling serve` believes (comma-separated addresses
+    # or networks); empty: none, the client address is the peer's (a rotating header cannot dodge limits)
+    forwarded_allow_ips: str = ""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -50,15 +50,22 @@ def isolated_test_env() -> dict[str, str]:
 
 @contextmanager
 def live_server(
-    workdir: Path, *, setup: Sequence[Sequence[str]] = MAKE_RUN_SETUP, env: dict[str, str] | None = None
+    workdir: Path,
+    *,
+    setup: Sequence[Sequence[str]] = MAKE_RUN_SETUP,
+    env: dict[str, str] | None = None,
+    serve_args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Run the ``setup`` commands on a fresh SQLite file in ``workdir``, serve it, yield the base URL."""
+    """Run the ``setup`` commands on a fresh SQLite file in ``workdir``, serve it, yield the base URL.
+
+    ``serve_args`` go to ``inkling serve`` after its host and port.
+    """
     variables = {**os.environ, "INKLING_DATABASE_URL": f"sqlite:///{workdir / 'inkling.db'}", **(env or {})}
     for args in setup:
         subprocess.run([*INKLING, *args], env=variables, check=True, cwd=workdir, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
-        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*INKLING, "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args],
         env=variables,
         cwd=workdir,
         stdout=subprocess.DEVNULL,

@@ -1,8 +1,14 @@
-"""Limits that only a real server shows: a restore whose client has gone stops and frees its slot."""
+"""Limits that only a real server shows.
+
+* A restore whose client has gone stops and frees its slot.
+* ``X-Forwarded-For`` is ignored unless ``inkling serve --forwarded-allow-ips`` names the proxy: a
+  client rotating the header cannot dodge the per-address log-in limit.
+"""
 
 from __future__ import annotations
 
 import socket
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from inkling.services.accounts import MAX_FAILURES_PER_IP
 from inkling.web.api.restore import MAX_CONCURRENT
 from tests.e2e.live import live_server
 from tests.picture_files import real_png
@@ -19,11 +26,17 @@ BOUNDARY = "inkling-test-boundary"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `inkling serve` with the shipped models registered."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real `inkling serve` with the shipped models registered (default options), and its database."""
     workdir: Path = tmp_path_factory.mktemp("serve")
     with live_server(workdir, setup=(("db", "upgrade"), ("models", "load"))) as base_url:
-        yield base_url
+        yield base_url, workdir / "inkling.db"
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, Path]) -> str:
+    """The default server's base URL."""
+    return served[0]
 
 
 def _restore(server: str, png: bytes) -> httpx.Response:
@@ -69,3 +82,45 @@ def test_a_restore_stops_when_its_client_disconnects(server: str) -> None:
         sock.close()
     freed = _wait_for(server, 200, seconds=8)  # each stops after its current tile
     assert freed < 8
+
+
+@pytest.fixture(scope="module")
+def trusting_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real `inkling serve --forwarded-allow-ips 127.0.0.1` (a proxy on this host), and its database."""
+    workdir: Path = tmp_path_factory.mktemp("proxied")
+    options = ("--forwarded-allow-ips", "127.0.0.1")
+    with live_server(workdir, setup=(("db", "upgrade"),), serve_args=options) as base_url:
+        yield base_url, workdir / "inkling.db"
+
+
+def _client_key(server: str, database: Path, forwarded_for: str) -> str:
+    """The client key the server stored for a captcha challenge asked for with ``X-Forwarded-For``."""
+    issued = httpx.post(f"{server}/api/v1/captcha", headers={"X-Forwarded-For": forwarded_for})
+    assert issued.status_code == 201, issued.text
+    with sqlite3.connect(database) as connection:
+        query = "SELECT client_key FROM captcha_challenges ORDER BY id DESC LIMIT 1"
+        return connection.execute(query).fetchone()[0]
+
+
+def _failed_logins_from_rotating_addresses(server: str) -> list[int]:
+    """One more wrong log-in than an address may fail, each naming another forwarded address."""
+    statuses = []
+    for number in range(MAX_FAILURES_PER_IP + 1):
+        headers = {"X-Forwarded-For": f"203.0.113.{number + 1}"}
+        body = {"username": f"nobody{number}", "password": "not the password"}
+        statuses.append(httpx.post(f"{server}/api/v1/auth/login", json=body, headers=headers).status_code)
+    return statuses
+
+
+def test_forwarded_headers_are_ignored_by_default(served: tuple[str, Path]) -> None:
+    server, database = served
+    assert _client_key(server, database, "203.0.113.7") == "ip:127.0.0.1"
+    statuses = _failed_logins_from_rotating_addresses(server)
+    assert statuses == [401] * MAX_FAILURES_PER_IP + [429]  # all counted under the peer, 127.0.0.1
+
+
+def test_a_named_proxy_is_believed(trusting_server: tuple[str, Path]) -> None:
+    server, database = trusting_server
+    assert _client_key(server, database, "203.0.113.7") == "ip:203.0.113.7"
+    statuses = _failed_logins_from_rotating_addresses(server)
+    assert statuses == [401] * (MAX_FAILURES_PER_IP + 1)  # each under its own forwarded address

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 import uvicorn
 
-from inkling.settings import get_settings
+from inkling.settings import Settings, get_settings
+
+
+def proxy_options(forwarded_allow_ips: str) -> dict[str, Any]:
+    """uvicorn's proxy options: believe ``X-Forwarded-For``/``-Proto`` only from the listed proxies.
+
+    Empty (the default) trusts no one: the client address is the peer's, so a client cannot pick
+    the address its rate limits count under by sending a header.
+    """
+    trusted = ",".join(part.strip() for part in forwarded_allow_ips.split(",") if part.strip())
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
+
+
+def uvicorn_options(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int = 1,
+    reload: bool = False,
+    forwarded_allow_ips: str | None = None,
+) -> dict[str, Any]:
+    """The keyword arguments of ``uvicorn.run`` for these options, settings filling in the rest."""
+    trusted = settings.forwarded_allow_ips if forwarded_allow_ips is None else forwarded_allow_ips
+    return {
+        "factory": True,
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "workers": workers,
+        "reload": reload,
+        "log_level": settings.log_level,
+        "timeout_graceful_shutdown": settings.shutdown_timeout,
+        **proxy_options(trusted),
+    }
 
 
 def serve(
@@ -15,16 +52,21 @@ def serve(
         1, min=1, help="Worker processes; the app keeps no state, so any number works."
     ),
     reload: bool = typer.Option(False, help="Restart on code changes (development)."),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="Believe X-Forwarded-For/-Proto from these reverse proxies (comma-separated addresses or "
+        "networks; default INKLING_FORWARDED_ALLOW_IPS, none).",
+    ),
 ) -> None:
     """Serve the Inkling web app (run `inkling db upgrade` first)."""
-    settings = get_settings()
-    uvicorn.run(
-        "inkling.web.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+    options = uvicorn_options(
+        get_settings(),
+        host=host,
+        port=port,
         workers=workers,
         reload=reload,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=settings.shutdown_timeout,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
+    uvicorn.run("inkling.web.app:create_app", **options)

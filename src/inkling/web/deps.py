@@ -77,7 +77,7 @@ HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 
 
 def get_client_ip(request: Request) -> str:
-    """The client's address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    """The client's address: the peer's (behind a proxy, see ``inkling serve --forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
 
 
