@@ -92,6 +92,13 @@ def _modes(operation: APIOperation) -> list[GenerationMode]:
     return list(GenerationMode) if takes_input else [GenerationMode.POSITIVE]
 
 
+def _described(error: BaseException) -> str:
+    """The error and, for a group (hypothesis' flaky failures, schemathesis' failures), each one in it."""
+    if not isinstance(error, BaseExceptionGroup):
+        return f"{type(error).__name__}: {error}"
+    return f"{error}\n" + "\n".join(_described(inner) for inner in error.exceptions)
+
+
 def _fuzz(operation: APIOperation, mode: GenerationMode, credentials: Credentials) -> None:
     """Send ``EXAMPLES`` generated requests of ``mode`` to ``operation``; check each answer."""
 
@@ -120,5 +127,5 @@ def test_every_operation_keeps_its_documented_contract(
             try:
                 _fuzz(operation, mode, credentials)
             except (Exception, FailureGroup) as error:  # every operation runs; all failures are reported
-                failures.append(f"{operation.label} ({mode.value}): {error}")
+                failures.append(f"{operation.label} ({mode.value}): {_described(error)}")
     assert not failures, "\n\n".join(failures)
