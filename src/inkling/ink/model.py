@@ -48,6 +48,15 @@ class Stroke:
         if len(lengths) != 1:
             raise InkError(f"stroke arrays differ in length: {sorted(lengths)}")
 
+    @classmethod
+    def of_frozen(cls, xs: np.ndarray, ys: np.ndarray, ts: np.ndarray | None = None) -> Stroke:
+        """A stroke of arrays that are already read-only float64 1-D of one length (taken as they are)."""
+        stroke = object.__new__(cls)
+        object.__setattr__(stroke, "xs", xs)
+        object.__setattr__(stroke, "ys", ys)
+        object.__setattr__(stroke, "ts", ts)
+        return stroke
+
     def __len__(self) -> int:
         return int(self.xs.shape[0])
 

@@ -8,13 +8,16 @@ from typing import Any
 import numpy as np
 
 from inkling.ink.parse import parse_ink
-from inkling.ink.raster import rasterise
-from inkling.ink.simplify import simplify_ink
+from inkling.ink.raster import rasterise_arrays
+from inkling.ink.simplify import simplified_arrays
 
 
 def ink_to_bitmap(raw_ink: Any, size: int = 28, *, strict_times: bool = True) -> np.ndarray:
-    """Parse raw or simplified Quick, Draw! ink, simplify it like Google, render a (size, size) uint8."""
-    return rasterise(simplify_ink(parse_ink(raw_ink, strict_times=strict_times)), size)
+    """Parse raw or simplified Quick, Draw! ink, simplify it like Google, render a (size, size) uint8.
+
+    The same as ``rasterise(simplify_ink(parse_ink(raw_ink)), size)``, on flat arrays throughout.
+    """
+    return rasterise_arrays(*simplified_arrays(parse_ink(raw_ink, strict_times=strict_times)), size)
 
 
 def render_batch(drawings: Iterable[Any], size: int = 28, *, strict_times: bool = True) -> np.ndarray:

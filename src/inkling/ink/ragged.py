@@ -41,4 +41,4 @@ def split_strokes(lengths: np.ndarray, *axes: np.ndarray) -> Ink:
         frozen.append(axis)
     ends = np.cumsum(lengths).tolist()
     bounds = zip([0, *ends[:-1]], ends, strict=True)
-    return Ink(tuple(Stroke(*(axis[a:b] for axis in frozen)) for a, b in bounds))
+    return Ink(tuple(Stroke.of_frozen(*(axis[a:b] for axis in frozen)) for a, b in bounds))

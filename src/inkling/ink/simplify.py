@@ -146,3 +146,11 @@ def is_simplified(ink: Ink) -> bool:
 def simplify_ink(ink: Ink) -> Ink:
     """Simplified ink for any input: already simplified ink comes back unchanged, the rest is simplified."""
     return ink if is_simplified(ink) else simplify(ink)
+
+
+def simplified_arrays(ink: Ink) -> Arrays:
+    """The flat arrays of ``simplify_ink(ink)``, without building its strokes."""
+    xs, ys, lengths = flat_points(ink)
+    if not ink.has_times and arrays_are_simplified(xs, ys):
+        return xs, ys, lengths
+    return simplify_arrays(xs, ys, lengths)
