@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,21 @@ def test_batch_equals_single_and_keeps_order(predictor: DoodlePredictor, data_di
             np.testing.assert_allclose([g.probability for g in got], [g.probability for g in want], atol=1e-6)
     as_array = predictor.predict_batch(x, top=4)
     assert [[g.word for g in gs] for gs in as_array] == [[g.word for g in gs] for gs in singles]
+
+
+def test_concurrent_guesses_share_model_calls_and_match_single_ones(data_dir: Path) -> None:
+    predictor = DoodlePredictor.from_files(MODELS / "doodlenet.onnx", strict_times=False, threads=1)
+    records = list(iter_drawings(data_dir / "quickdraw" / "quickdraw_raw_sample.ndjson.gz", limit=48))
+    drawings = [record["drawing"][:k] for record in records for k in (1, len(record["drawing"]))]
+    alone = [predictor.predict(drawing, top=3) for drawing in drawings]
+    calls_alone = predictor.batcher.calls
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        together = list(pool.map(lambda drawing: predictor.predict(drawing, top=3), drawings))
+    assert [[g.word for g in gs] for gs in together] == [[g.word for g in gs] for gs in alone]
+    for got, want in zip(together, alone, strict=True):
+        np.testing.assert_allclose([g.probability for g in got], [g.probability for g in want], atol=1e-6)
+    assert predictor.batcher.rows == 2 * len(drawings)
+    assert predictor.batcher.calls - calls_alone <= len(drawings)  # (fewer when threads met: timing-bound)
 
 
 def test_guesses_are_ranked_probabilities(predictor: DoodlePredictor) -> None:

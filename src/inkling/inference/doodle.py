@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from inkling.inference.batching import DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT, MicroBatcher, Slot
 from inkling.inference.inputs import InputError, Item, build_input
 from inkling.inference.model import OnnxModel
 from inkling.ink import Ink, parse_ink
@@ -55,12 +56,24 @@ def top_guesses(probabilities: np.ndarray, classes: Sequence[str], top: int) -> 
 
 
 class DoodlePredictor(OnnxModel):
-    """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out."""
+    """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out.
+
+    Concurrent calls (request threads of a server) share model calls: each thread prepares its own
+    input, and a ``MicroBatcher`` runs the model once on the rows of all threads ready together.
+    """
 
     def __init__(
-        self, onnx: bytes, meta: Mapping[str, Any], *, strict_times: bool = True, **identity: Any
+        self,
+        onnx: bytes,
+        meta: Mapping[str, Any],
+        *,
+        strict_times: bool = True,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        **identity: Any,
     ) -> None:
-        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``); ``max_batch`` rows and
+        ``max_wait`` seconds bound the batching of concurrent calls (see ``MicroBatcher``)."""
         super().__init__(onnx, meta, **identity)
         self.classes: tuple[str, ...] = tuple(meta.get("classes") or ())
         if not self.classes:
@@ -72,6 +85,7 @@ class DoodlePredictor(OnnxModel):
         width = self.session.get_outputs()[0].shape[-1]
         if isinstance(width, int) and width != len(self.classes):
             raise InputError(f"model {self.model_name}: {width} outputs but {len(self.classes)} classes")
+        self.batcher = MicroBatcher(self._run_model, max_batch=max_batch, max_wait=max_wait)
 
     def __repr__(self) -> str:
         version = f" v{self.version}" if self.version is not None else ""
@@ -83,8 +97,17 @@ class DoodlePredictor(OnnxModel):
             return item
         return parse_ink(item, strict_times=self.strict_times)
 
-    def probabilities(self, items: Sequence[Any] | np.ndarray, batch_size: int = DEFAULT_BATCH) -> np.ndarray:
-        """Class probabilities, (N, classes) float32, for drawings and/or bitmaps (none may be blank)."""
+    def _run_model(self, x: np.ndarray) -> np.ndarray:
+        """The model's raw output rows for the input tensor ``x``."""
+        return self.session.run(None, {self.input_name: x})[0]
+
+    def probabilities(
+        self, items: Sequence[Any] | np.ndarray, batch_size: int = DEFAULT_BATCH, slot: Slot | None = None
+    ) -> np.ndarray:
+        """Class probabilities, (N, classes) float32, for drawings and/or bitmaps (none may be blank).
+
+        ``slot``: this caller's announcement to the batcher (``self.batcher.incoming()``), if it made one.
+        """
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         chunks = []
@@ -93,7 +116,7 @@ class DoodlePredictor(OnnxModel):
             if not isinstance(chunk, np.ndarray):
                 chunk = [self.prepare(item) for item in chunk]
             x = build_input(chunk, self.contract)
-            chunks.append(self.session.run(None, {self.input_name: x})[0])
+            chunks.append(self.batcher.run(x, slot))
         if not chunks:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         scores = np.concatenate(chunks)
@@ -107,12 +130,13 @@ class DoodlePredictor(OnnxModel):
         self, items: Iterable[Any], top: int = DEFAULT_TOP, batch_size: int = DEFAULT_BATCH
     ) -> list[list[Guess]]:
         """``predict`` for many items at once, in order; raw ink is validated first (``InkError``)."""
-        if isinstance(items, np.ndarray) and items.ndim == 3:
-            inked = items.reshape(len(items), -1).any(axis=1)
-            probs = self.probabilities(items[inked], batch_size)
-            ranked = iter(top_guesses(probs, self.classes, top))
-            return [next(ranked) if flag else [] for flag in inked.tolist()]
-        prepared = [None if is_blank(item) else self.prepare(item) for item in items]
-        live = [item for item in prepared if item is not None]
-        ranked = iter(top_guesses(self.probabilities(live, batch_size), self.classes, top))
-        return [[] if item is None else next(ranked) for item in prepared]
+        with self.batcher.incoming() as slot:
+            if isinstance(items, np.ndarray) and items.ndim == 3:
+                inked = items.reshape(len(items), -1).any(axis=1)
+                probs = self.probabilities(items[inked], batch_size, slot)
+                ranked = iter(top_guesses(probs, self.classes, top))
+                return [next(ranked) if flag else [] for flag in inked.tolist()]
+            prepared = [None if is_blank(item) else self.prepare(item) for item in items]
+            live = [item for item in prepared if item is not None]
+            ranked = iter(top_guesses(self.probabilities(live, batch_size, slot), self.classes, top))
+            return [[] if item is None else next(ranked) for item in prepared]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -12,10 +11,10 @@ from inkling.ink import Ink, parse_ink
 from inkling.services.models import PredictorProvider
 
 TASK = "doodle"
-# one guess is worked out at a time per process: the ink pipeline is Python that holds the GIL, so a second
-# concurrent guess only stretches both (measured, 50 clients: server p99 27 ms with two slots, 16 with one);
-# scale across cores with `inkling serve --workers N`
-INFERENCE_SLOTS = threading.BoundedSemaphore(1)
+# Concurrent guesses run side by side: each request thread parses and rasterises its own drawing
+# (vectorised numpy) and the predictor's MicroBatcher runs the model once for all drawings ready
+# together. (Until issue 11 a one-slot semaphore serialised guesses, since the Python ink pipeline held
+# the GIL; with batching, one process serves several times as many guesses: docs/BENCHMARKS.md.)
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class DoodleGuesses:
 
     guesses: list[Guess]
     model: str  # "name@version"
-    elapsed_ms: float  # parse + rasterise + model on the server, once an inference slot was free
+    elapsed_ms: float  # parse + rasterise + model on the server (waiting for a shared model call included)
 
 
 def model_label(predictor: DoodlePredictor) -> str:
@@ -39,18 +38,20 @@ def doodle_predictor(provider: PredictorProvider, model: str | None = None) -> D
     return provider.get(TASK, name=model)
 
 
-def parse_drawing(raw_ink: Any) -> Ink | None:
-    """Validated ink (``InkError`` when malformed); ``None`` for an empty canvas (``[]``)."""
+def parse_drawing(raw_ink: Any, *, strict_times: bool = True) -> Ink | None:
+    """Validated ink (``InkError`` when malformed); ``None`` for an empty canvas (``[]``).
+
+    ``strict_times=False`` lets times that step back within a stroke through (see ``parse_ink``).
+    """
     if isinstance(raw_ink, list) and not raw_ink:
         return None
-    return parse_ink(raw_ink)
+    return parse_ink(raw_ink, strict_times=strict_times)
 
 
 def guess_doodle(predictor: DoodlePredictor, raw_ink: Any, top: int = 5) -> DoodleGuesses:
     """The ``top`` guesses for ``raw_ink`` (validated first: ``InkError``); none for an empty canvas."""
-    with INFERENCE_SLOTS:
-        started = time.perf_counter()
-        ink = parse_drawing(raw_ink)
-        guesses = [] if ink is None else predictor.predict(ink, top)
-        elapsed = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    ink = parse_drawing(raw_ink)
+    guesses = [] if ink is None else predictor.predict(ink, top)
+    elapsed = (time.perf_counter() - started) * 1000
     return DoodleGuesses(guesses, model_label(predictor), round(elapsed, 3))
