@@ -7,6 +7,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,21 @@ def recognised_drawing(data_dir: Path, word: str) -> list[Any]:
     for drawing in raw_drawings(data_dir, word):
         try:
             top = predictor.predict(drawing, 1)
-        except InkError:  # a few official raw drawings have times that step back: the API refuses them
+        except InkError:  # a few official raw drawings have times that step back: skip them here
             continue
         if top and top[0].word == word and top[0].probability >= MIN_GUESS_PROBABILITY:
             return drawing
     raise AssertionError(f"the shipped model recognises no sample drawing of {word!r}")
+
+
+def drawing_with_times_stepping_back(data_dir: Path) -> list[Any]:
+    """The first raw sample drawing with a stroke whose times step back (about one drawing in 600)."""
+    with gzip.open(data_dir.joinpath(*RAW_SAMPLE), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            drawing = json.loads(line)["drawing"]
+            if any(later < earlier for _, _, ts in drawing for earlier, later in pairwise(ts)):
+                return drawing
+    raise AssertionError("no sample drawing has times that step back")
 
 
 class WordPicker(random.Random):

@@ -18,7 +18,13 @@ from inkling.db.repositories.words import ensure_seed_words
 from inkling.game import GRACE_MS, ROUND_MS
 from inkling.services.models import default_shipped_model, load_shipped_models
 from inkling.web.app import create_app
-from tests.api.game_support import Clock, WordPicker, recognised_drawing, table_counts
+from tests.api.game_support import (
+    Clock,
+    WordPicker,
+    drawing_with_times_stepping_back,
+    recognised_drawing,
+    table_counts,
+)
 from tests.conftest import app_settings
 
 CATEGORY = "fruit-vegetables"
@@ -298,6 +304,28 @@ def test_bad_ink_is_refused_and_nothing_changes(
         assert response.status_code == status, response.text
         assert message in json.dumps(response.json()), response.text
     assert (table_counts(engine), play.get(f"/api/v1/games/{game['id']}").json()) == before
+
+
+def test_a_real_drawing_whose_times_step_back_still_closes_its_round(
+    play: TestClient, engine: Engine, clock: Clock, data_dir: Path
+) -> None:
+    drawing = drawing_with_times_stepping_back(data_dir)
+    game, headers = _start(play)
+    started = _round(play, game["id"], headers)
+    clock.advance(2000)
+    live = play.post(f"/api/v1/rounds/{started['id']}/ink", json={"ink": drawing}, headers=headers)
+    assert live.status_code == 200, live.text
+    assert live.json()["outcome"] == "drawing" and live.json()["guesses"]
+    clock.advance(1000)
+    finished = play.post(f"/api/v1/rounds/{started['id']}/finish", json={"ink": drawing}, headers=headers)
+    assert finished.status_code == 200, finished.text
+    assert finished.json()["ink"] == drawing and finished.json()["finished_ms"] == 3000
+    with session_scope(engine) as session:
+        row = session.scalars(select(RoundRow)).one()
+        assert row.finished_at is not None and row.drawing is not None and row.drawing.ink == drawing
+        assert row.drawing.stroke_count == len(drawing) and row.drawing.source == "game"
+    game_now = play.get(f"/api/v1/games/{game['id']}").json()
+    assert game_now["rounds"][0]["result"]["ink"] == drawing
 
 
 def test_results_survive_a_restart(play: TestClient, database_url: str, clock: Clock, data_dir: Path) -> None:

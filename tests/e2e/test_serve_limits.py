@@ -63,25 +63,24 @@ def _send_restore_and_leave_open(server: str, png: bytes) -> socket.socket:
     return sock
 
 
-def _wait_for(server: str, status: int, seconds: float) -> float:
-    """Poll a small restore until it answers ``status``; returns how long that took."""
+def _wait_for(server: str, status: int, seconds: float) -> None:
+    """Poll with a small restore until it answers ``status``; fail after ``seconds``."""
     small, started = real_png(32, 32), time.monotonic()
     while (answer := _restore(server, small).status_code) != status:
         assert answer in (200, 503), answer
         assert time.monotonic() - started < seconds, f"still {answer} after {seconds} s"
         time.sleep(0.2)
-    return time.monotonic() - started
 
 
 def test_a_restore_stops_when_its_client_disconnects(server: str) -> None:
     assert _restore(server, real_png(32, 32)).status_code == 200  # the model is loaded
     big = real_png(3000, 3000)  # 25 tiles: tens of seconds of work for each of the two
     sockets = [_send_restore_and_leave_open(server, big) for _ in range(MAX_CONCURRENT)]
-    _wait_for(server, 503, seconds=30)  # every slot is taken: the next one is refused at once
+    _wait_for(server, 503, seconds=60)  # every slot is taken: the next one is refused at once
     for sock in sockets:
         sock.close()
-    freed = _wait_for(server, 200, seconds=8)  # each stops after its current tile
-    assert freed < 8
+    # each stops after its current tile (a second or two; all 25 would take half a minute or more)
+    _wait_for(server, 200, seconds=15)
 
 
 @pytest.fixture(scope="module")
