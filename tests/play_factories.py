@@ -115,8 +115,9 @@ def round_(
     closed: bool = True,
     with_drawing: bool = False,
     started_at: datetime | None = None,
+    blank: bool = False,
 ) -> Round:
-    """A round of ``of``: recognised at ``recognized_ms`` when given, else missed; closed unless told."""
+    """A round of ``of``: recognised at ``recognized_ms`` when given, else missed (``blank``: not drawn)."""
     number = len(session.scalars(select(Round.id).where(Round.game_id == of.id)).all()) + 1
     start = started_at or T0 + timedelta(seconds=30 * number)
     found = Round(
@@ -125,11 +126,12 @@ def round_(
         word_id=target.id,
         drawing_id=drawing(session, target).id if with_drawing else None,
         model_id=model_id,
+        shown_at=start,
         started_at=start,
         finished_at=start + timedelta(seconds=20) if closed else None,
-        first_stroke_ms=500,
+        first_stroke_ms=None if blank else 500,
         recognized_ms=recognized_ms,
-        drawing_ms=(recognized_ms or 20_000),
+        drawing_ms=None if blank else (recognized_ms or 20_000),
         recognized=recognized_ms is not None,
         attempts=attempts,
         guesses={},

@@ -63,10 +63,15 @@ def _start(client: TestClient, category: str | None = CATEGORY) -> tuple[dict, d
     return response.json(), _csrf(client)
 
 
-def _round(client: TestClient, game_id: int, headers: dict[str, str]) -> dict:
+def _round(client: TestClient, game_id: int, headers: dict[str, str], *, begin: bool = True) -> dict:
+    """Show the next round and, with ``begin``, start its clock at once (the player is ready)."""
     response = client.post(f"/api/v1/games/{game_id}/rounds", headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    shown = response.json()
+    assert shown["status"] == "shown" and shown["started_at"] is None
+    if begin:
+        _ok(client, f"/api/v1/rounds/{shown['id']}/begin", {}, headers)
+    return shown
 
 
 def _ok(client: TestClient, path: str, body: dict, headers: dict[str, str]) -> dict:
@@ -109,7 +114,9 @@ def test_a_round_is_recognised_from_a_real_drawing(
         assert len(body["live"]["shown"]) <= 3 and body["live"]["phrase"]
         if body["outcome"] == "recognised":
             assert body["recognized"] and body["live"]["phrase"] == "Oh, I know! It's apple!"
+            assert body["points"] == 100 + (100 * (ROUND_MS - body["elapsed_ms"])) // ROUND_MS  # scored now
             break
+        assert body["points"] == 0
     assert outcomes[-1] == "recognised", outcomes
     win_ms = 1500 + 700 * len(outcomes)
     with session_scope(engine) as session:  # the drawing so far is kept at the recognition
@@ -138,6 +145,55 @@ def test_a_round_is_recognised_from_a_real_drawing(
     assert again.status_code == 409 and "already finished" in again.json()["detail"]
     read = play.get(f"/api/v1/games/{game['id']}").json()
     assert read["score"] == result["points"] and read["rounds"][0]["result"]["ink"] == drawing
+
+
+def test_the_clock_starts_when_the_player_dismisses_the_word_card(
+    play: TestClient, engine: Engine, clock: Clock
+) -> None:
+    game, headers = _start(play)
+    shown = _round(play, game["id"], headers, begin=False)
+    clock.advance(9_000)  # reading the card costs no drawing time
+    assert play.get(f"/api/v1/games/{game['id']}").json()["rounds"][0]["status"] == "shown"
+    assert '"begun": false' in play.get(f"/play/{game['id']}").text  # a reload shows the card again
+    busy = play.post(f"/api/v1/games/{game['id']}/rounds", headers=headers)
+    assert busy.status_code == 409
+    begun = _ok(play, f"/api/v1/rounds/{shown['id']}/begin", {}, headers)
+    assert begun["status"] == "drawing" and begun["elapsed_ms"] == 0 and begun["remaining_ms"] == ROUND_MS
+    clock.advance(1_000)
+    again = _ok(play, f"/api/v1/rounds/{shown['id']}/begin", {}, headers)  # a second "Got it!" is harmless
+    assert again["elapsed_ms"] == 1_000 and again["started_at"] == begun["started_at"]
+    clock.advance(ROUND_MS + GRACE_MS)
+    late = _ok(play, f"/api/v1/rounds/{shown['id']}/ink", {"ink": []}, headers)
+    assert (
+        late["outcome"] == "timed_out"
+        and late["result"]["blank"]
+        and late["result"]["first_stroke_ms"] is None
+    )
+    closed = play.post(f"/api/v1/rounds/{shown['id']}/begin", headers=headers)
+    assert closed.status_code == 409 and "already finished" in closed.json()["detail"]
+    with session_scope(engine) as session:
+        row = session.scalars(select(RoundRow)).one()
+        assert row.started_at is not None and row.shown_at < row.started_at
+
+
+def test_ink_on_the_word_card_begins_the_round_and_its_first_stroke_counts(
+    play: TestClient, clock: Clock
+) -> None:
+    """A client that never says "Got it!" (an older one, or a player who just draws) still plays."""
+    game, headers = _start(play)
+    shown = _round(play, game["id"], headers, begin=False)
+    clock.advance(30_000)  # longer than a round: the card was up, so no time ran
+    scribble = [[[10, 20, 30], [10, 12, 10], [0, 50, 100]]]
+    judged = _ok(play, f"/api/v1/rounds/{shown['id']}/ink", {"ink": scribble, "clock_ms": 400}, headers)
+    assert judged["outcome"] == "drawing" and judged["elapsed_ms"] == 400  # begun at its first point
+    assert judged["remaining_ms"] == ROUND_MS - 400
+    clock.advance(600)
+    result = _ok(play, f"/api/v1/rounds/{shown['id']}/finish", {"ink": scribble}, headers)
+    assert result["first_stroke_ms"] == 0 and result["finished_ms"] == 1_000 and not result["blank"]
+    second = _round(play, game["id"], headers, begin=False)
+    clock.advance(5_000)
+    skipped = _ok(play, f"/api/v1/rounds/{second['id']}/finish", {"ink": []}, headers)
+    assert skipped["blank"] and skipped["finished_ms"] == 0 and skipped["points"] == 0
 
 
 def test_time_runs_out_on_the_server_clock(play: TestClient, engine: Engine, clock: Clock) -> None:
@@ -241,6 +297,7 @@ def test_only_the_owner_plays_and_sees_a_game(play: TestClient, database_url: st
     label = {"word": "apple", "confirmed": True}
     checks = [
         other.get(f"/api/v1/games/{game['id']}"),
+        other.post(f"/api/v1/rounds/{started['id']}/begin", headers=other_headers),
         other.post(f"/api/v1/games/{game['id']}/rounds", headers=other_headers),
         other.post(f"/api/v1/rounds/{started['id']}/ink", json=ink, headers=other_headers),
         other.post(f"/api/v1/rounds/{started['id']}/finish", json=ink, headers=other_headers),
@@ -251,6 +308,7 @@ def test_only_the_owner_plays_and_sees_a_game(play: TestClient, database_url: st
     assert play.get(f"/api/v1/games/{other_game['id']}").status_code == 403
     assert play.get("/api/v1/games/999999").status_code == 404
     assert play.post("/api/v1/rounds/999999/ink", json=ink, headers=headers).status_code == 404
+    assert play.post("/api/v1/rounds/999999/begin", headers=headers).status_code == 404
     assert play.get("/api/v1/games/0").status_code == 422
     no_csrf = play.post(f"/api/v1/rounds/{started['id']}/ink", json=ink)
     assert no_csrf.status_code == 403 and "CSRF" in no_csrf.json()["detail"]

@@ -16,6 +16,7 @@ import pytest
 
 from tests.api.game_support import recognised_drawing
 from tests.e2e.captcha_support import solve_signup_captcha
+from tests.e2e.drawing_support import draw
 from tests.e2e.live import isolated_test_env, live_server, watch_console
 
 pytestmark = pytest.mark.e2e
@@ -28,31 +29,6 @@ def game_server(tmp_path: Path) -> Iterator[str]:
     """A real `inkling serve` on a free port, on a fresh SQLite database with words and shipped models."""
     with live_server(tmp_path, env=isolated_test_env()) as base_url:
         yield base_url
-
-
-MOVES_PER_STROKE = 30  # mouse moves per stroke at most: the shape survives, the test stays quick
-
-
-def _draw(page: Any, drawing: list[Any]) -> None:
-    """Draw ``drawing`` on the game canvas with the mouse, scaled to fit it with a margin."""
-    box = page.locator("#pad").bounding_box()
-    xs = [x for stroke in drawing for x in stroke[0]]
-    ys = [y for stroke in drawing for y in stroke[1]]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
-    scale = 0.8 * min(box["width"], box["height"]) / span
-    left = box["x"] + (box["width"] - scale * (max(xs) - min(xs))) / 2
-    top = box["y"] + (box["height"] - scale * (max(ys) - min(ys))) / 2
-    for stroke in drawing:
-        points = [
-            (left + (x - min(xs)) * scale, top + (y - min(ys)) * scale)
-            for x, y in zip(stroke[0], stroke[1], strict=True)
-        ]
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        step = max(1, len(points) // MOVES_PER_STROKE)
-        for point in points[step::step] + points[-1:]:
-            page.mouse.move(*point)
-        page.mouse.up()
 
 
 def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: str, data_dir: Path) -> None:
@@ -77,14 +53,12 @@ def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: s
 
     won = 0
     for number in range(1, 7):
-        if number == 1:
-            page.click("#start")  # later rounds start from the previous round's "Next"
-        page.wait_for_selector("#got-it:not([hidden])")
+        page.wait_for_selector("#got-it:not([hidden])")  # the word card comes up by itself
         page.wait_for_function(f"document.getElementById('round-number').textContent === '{number}'")
         word = page.locator("#word").inner_text()
         page.click("#got-it")
         drawing = recognised_drawing(data_dir, word)
-        _draw(page, drawing)
+        draw(page, drawing)
         page.wait_for_function("document.getElementById('guess-line').textContent !== '…'", timeout=10_000)
         line = page.locator("#guess-line")
         try:
@@ -96,7 +70,7 @@ def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: s
             assert word in line.inner_text()
             if won == 1:  # keep drawing after a win, then move on: the whole drawing is kept
                 page.click("#keep-drawing")
-                _draw(page, [[[0, 40, 80], [0, 0, 0]]])
+                draw(page, [[[0, 40, 80], [0, 0, 0]]])
                 page.click("#finish-now")
                 page.wait_for_function(
                     f"document.getElementById('round-number').textContent === '{number + 1}'"

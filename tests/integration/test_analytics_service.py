@@ -117,6 +117,26 @@ def test_best_games_only_finished_best_first(session: Session, world: World) -> 
     assert len(analytics.best_games(session, limit=1)) == 1
 
 
+def test_blank_rounds_do_not_count_against_the_machine(session: Session, world: World) -> None:
+    """A round the player never drew in (the old word card swallowed first strokes) is no data."""
+    cat, dog = make.word(session, "cat", "animals"), make.word(session, "dog", "animals")
+    bob = make.user(session, "bob")
+    idle = make.game(session, bob, score=0)
+    for word in (cat, dog):
+        make.round_(session, idle, word, blank=True, model_id=world.m1)
+    some = make.game(session, bob, score=150)
+    make.round_(session, some, cat, blank=True, model_id=world.m1)
+    make.round_(session, some, dog, recognized_ms=1000, model_id=world.m1)
+    session.commit()
+    rows = _by_label(analytics.word_difficulty(session))
+    assert (rows["cat"].rounds, rows["cat"].recognized) == (4, 3)  # the three blank cats are left out
+    assert (rows["dog"].rounds, rows["dog"].recognized) == (4, 2)
+    animals = next(r for r in analytics.category_difficulty(session) if r.key == "animals")
+    assert (animals.rounds, animals.recognized) == (8, 5)
+    best = {r.game_id: r for r in analytics.best_games(session)}
+    assert idle.id not in best and (best[some.id].drawn, best[some.id].recognized) == (1, 1)
+
+
 def test_model_versions_never_load_onnx_and_summarise_metadata(session: Session) -> None:
     make.model(session, "doodlenet", 1, active=True, metrics={"top1": 0.7, "note": "x"})
     make.model(session, "pack-fashion", 1, pack="fashion", classes=["shoe", "hat"])

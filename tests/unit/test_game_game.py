@@ -128,3 +128,17 @@ def test_inconsistent_stored_rounds_are_refused() -> None:
         Game(rounds=[closed, Round.start(2, "CAT", T0)])  # a repeated word
     with pytest.raises(InvalidStateError):
         Game(rounds=[closed], rounds_total=0)
+
+
+def test_a_shown_round_holds_the_next_one_back_until_it_is_played() -> None:
+    game = Game("animals")
+    shown = game.show_next_round(ANIMALS, random.Random(1), T0)
+    assert game.current_round is shown and not shown.begun
+    with pytest.raises(RoundOpenError):
+        game.show_next_round(ANIMALS, random.Random(1), T0 + 1)
+    shown.begin(T0 + 2_000)
+    shown.record_guesses(1_000, [], 0)
+    shown.finish(20_000)
+    summary = game.summary()
+    assert summary.drawn_count == 0 and summary.rounds[0].blank
+    assert Game("animals", [Round(r.state) for r in game.rounds]).summary() == summary

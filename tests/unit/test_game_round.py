@@ -14,6 +14,7 @@ from inkling.game import (
     Outcome,
     Round,
     RoundClosedError,
+    RoundNotBegunError,
     RoundOpenError,
     round_points,
 )
@@ -205,3 +206,38 @@ def test_attempts_match_a_reference_count(tops: list[tuple[str, float]]) -> None
             won = word == "cat"
     assert r.state.said == tuple(said) and r.recognized == won
     assert r.state.attempts == len(said) - int(won)
+
+
+def test_a_shown_round_waits_for_the_player() -> None:
+    r = Round.show(1, "cat", T0)
+    assert not r.begun and r.elapsed_ms(T0 + 60_000) == 0 and r.state.deadline_ms is None
+    with pytest.raises(RoundNotBegunError):
+        r.record_guesses(0, say("cat"), 1)
+    with pytest.raises(RoundNotBegunError):
+        r.finish(0)
+    assert r.begin(T0 + 9_000) == 0  # "Got it!" nine seconds later: the 20 s start now
+    assert r.begun and r.state.started_at_ms == T0 + 9_000 and r.state.deadline_ms == T0 + 9_000 + ROUND_MS
+    assert r.begin(T0 + 12_000) == 3_000  # beginning again changes nothing
+    assert r.state.started_at_ms == T0 + 9_000
+    assert r.record_guesses(3_000, say("cat"), 1).outcome is Outcome.RECOGNISED
+
+
+def test_ink_on_the_card_begins_the_round_when_its_first_point_was_drawn() -> None:
+    r = Round.show(1, "cat", T0)
+    assert r.begin(T0 + 5_000, drawn_for_ms=800) == 800  # the first stroke counts from its first point
+    assert r.state.started_at_ms == T0 + 4_200
+    early = Round.show(1, "cat", T0)
+    early.begin(T0 + 500, drawn_for_ms=10_000)  # never before the word was shown
+    assert early.state.started_at_ms == T0
+    late = Round.show(1, "cat", T0)
+    late.begin(T0 + 500, drawn_for_ms=-300)  # nor after the ink arrived
+    assert late.state.started_at_ms == T0 + 500
+
+
+def test_a_blank_round_is_one_with_no_stroke() -> None:
+    blank = Round.start(1, "cat", T0)
+    blank.record_guesses(1_000, [], 0)
+    assert blank.finish(20_000).blank
+    drawn = new_round()
+    drawn.record_guesses(1_000, say("dog"), 1)
+    assert not drawn.finish(20_000).blank

@@ -34,6 +34,7 @@ def test_the_stored_record_matches_the_rounds_columns() -> None:
     assert r.state.to_record() == {
         "number": 2,
         "word": "cat",
+        "shown_at_ms": T0,
         "started_at_ms": T0,
         "first_stroke_ms": 200,
         "recognized_ms": 1_400,
@@ -52,9 +53,20 @@ def test_a_fresh_round_restores_from_empty_columns() -> None:
     assert state == Round.start(1, "cat", T0).state
 
 
+def test_a_shown_round_restores_with_its_clock_waiting() -> None:
+    shown = Round.show(1, "cat", T0)
+    assert stored(shown.state) == shown.state and not stored(shown.state).begun
+    shown.begin(T0 + 4_000)
+    assert stored(shown.state).started_at_ms == T0 + 4_000 and stored(shown.state).shown_at_ms == T0
+
+
 @pytest.mark.parametrize(
     "change",
     [
+        {"started_at_ms": None},  # a round needs a time it was shown
+        {"started_at_ms": None, "shown_at_ms": T0, "first_stroke_ms": 0, "drawing_ms": 0},  # ink, no clock
+        {"started_at_ms": None, "shown_at_ms": T0, "guesses": {"at": 0, "last": [["cat", 0.2]]}},
+        {"shown_at_ms": T0 + 1},  # the clock started before the card was shown
         {"recognized": True},
         {"attempts": 3},
         {"guesses": {"v": 2}},

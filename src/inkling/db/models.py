@@ -114,9 +114,12 @@ class Round(Base):
     word_id: Mapped[int] = mapped_column(ForeignKey("words.id", ondelete="RESTRICT"), index=True)
     drawing_id: Mapped[int | None] = mapped_column(ForeignKey("drawings.id", ondelete="SET NULL"))
     model_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="SET NULL"), index=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when the word card was shown
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when the 20 s clock started (the player dismissed the card or drew); null while the card is up
+    started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
-    # milliseconds from the round's start
+    # milliseconds from the round's start (started_at); first_stroke_ms null on a closed round: no ink
     first_stroke_ms: Mapped[int | None] = mapped_column(Integer)
     recognized_ms: Mapped[int | None] = mapped_column(Integer)
     drawing_ms: Mapped[int | None] = mapped_column(Integer)

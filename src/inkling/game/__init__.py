@@ -13,6 +13,7 @@ from .errors import (
     InvalidStateError,
     NotEnoughWordsError,
     RoundClosedError,
+    RoundNotBegunError,
     RoundOpenError,
     WordAlreadyUsedError,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Outcome",
     "Round",
     "RoundClosedError",
+    "RoundNotBegunError",
     "RoundOpenError",
     "RoundResult",
     "RoundState",

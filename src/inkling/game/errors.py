@@ -19,6 +19,10 @@ class RoundClosedError(GameError):
     """The round is finished: it takes no more ink and cannot be finished again."""
 
 
+class RoundNotBegunError(GameError):
+    """The round's word card is still up: its clock has not started, so it takes no ink yet."""
+
+
 class RoundOpenError(GameError):
     """The round is still being drawn: it has no result yet, and no new round may start."""
 

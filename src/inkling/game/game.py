@@ -36,6 +36,7 @@ class GameSummary:
     max_score: int  # rounds_total * MAX_ROUND_POINTS
     recognized_count: int
     finished: bool
+    drawn_count: int = 0  # rounds in which the player drew something (blank rounds do not count)
 
     @property
     def mean_recognition_ms(self) -> float | None:
@@ -123,22 +124,39 @@ class Game:
         return rng.choice(fresh)
 
     def start_round(self, word: str, started_at_ms: int) -> Round:
-        """Start the next round with ``word``, once the previous round is closed."""
-        if self.status is GameStatus.FINISHED or len(self._rounds) >= self.rounds_total:
-            raise GameFinishedError("every round of this game has been played")
-        if self.current_round is not None:
-            raise RoundOpenError(f"round {self.current_round.number} is still being drawn")
-        if normalise_word(word) in self.used_words:
-            raise WordAlreadyUsedError(f"the word {word!r} was already drawn in this game")
-        started = Round.start(len(self._rounds) + 1, word, started_at_ms)
-        self._rounds.append(started)
-        return started
+        """Start the next round with ``word`` and its clock at once, once the previous round is closed."""
+        return self._add(word, started_at_ms, begun=True)
+
+    def show_round(self, word: str, shown_at_ms: int) -> Round:
+        """Show the next round's word card; its clock starts when the player is ready (``Round.begin``)."""
+        return self._add(word, shown_at_ms, begun=False)
 
     def start_next_round(self, candidates: Iterable[str], rng: random.Random, started_at_ms: int) -> Round:
-        """Pick a fresh word from ``candidates`` and start the next round with it."""
+        """Pick a fresh word from ``candidates`` and start the next round with it, clock running."""
+        self._require_no_open_round()
+        return self.start_round(self.next_word(candidates, rng), started_at_ms)
+
+    def show_next_round(self, candidates: Iterable[str], rng: random.Random, shown_at_ms: int) -> Round:
+        """Pick a fresh word from ``candidates`` and show the next round's word card."""
+        self._require_no_open_round()
+        return self.show_round(self.next_word(candidates, rng), shown_at_ms)
+
+    def _require_no_open_round(self) -> None:
+        """Refuse a new round while one is shown or being drawn."""
         if self.current_round is not None:
             raise RoundOpenError(f"round {self.current_round.number} is still being drawn")
-        return self.start_round(self.next_word(candidates, rng), started_at_ms)
+
+    def _add(self, word: str, at_ms: int, *, begun: bool) -> Round:
+        """Append the next round with ``word``, shown (and begun, when ``begun``) at ``at_ms``."""
+        if self.status is GameStatus.FINISHED or len(self._rounds) >= self.rounds_total:
+            raise GameFinishedError("every round of this game has been played")
+        self._require_no_open_round()
+        if normalise_word(word) in self.used_words:
+            raise WordAlreadyUsedError(f"the word {word!r} was already drawn in this game")
+        number = len(self._rounds) + 1
+        added = Round.start(number, word, at_ms) if begun else Round.show(number, word, at_ms)
+        self._rounds.append(added)
+        return added
 
     def summary(self) -> GameSummary:
         """Results of the finished rounds and the totals."""
@@ -151,4 +169,5 @@ class Game:
             max_score=self.rounds_total * MAX_ROUND_POINTS,
             recognized_count=sum(r.recognized for r in results),
             finished=self.status is GameStatus.FINISHED,
+            drawn_count=sum(not r.blank for r in results),
         )

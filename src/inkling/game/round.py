@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from .errors import RoundClosedError, RoundOpenError
+from .errors import RoundClosedError, RoundNotBegunError, RoundOpenError
 from .guesses import Guess, GuessLike, rank_guesses
 from .rules import GRACE_MS, MIN_GUESS_PROBABILITY, ROUND_MS, STORED_GUESSES, round_points, same_word
 from .state import RoundState
@@ -38,6 +38,11 @@ class RoundResult:
     said: tuple[str, ...]  # the model's distinct top guesses, in order (ends with the word if recognised)
     guesses: tuple[Guess, ...]  # what the model thought of the final drawing
     model_id: int | None
+
+    @property
+    def blank(self) -> bool:
+        """Whether the player drew nothing: such a round does not count against the model."""
+        return self.first_stroke_ms is None
 
     @property
     def drawing_duration_ms(self) -> int | None:
@@ -72,8 +77,13 @@ class Round:
         self._state = state
 
     @classmethod
+    def show(cls, number: int, word: str, shown_at_ms: int) -> Round:
+        """A new round, its word card shown at ``shown_at_ms``; the clock waits for ``begin``."""
+        return cls(RoundState(number=number, word=word, started_at_ms=None, shown_at_ms=shown_at_ms))
+
+    @classmethod
     def start(cls, number: int, word: str, started_at_ms: int) -> Round:
-        """A new round showing ``word`` at server time ``started_at_ms``."""
+        """A new round showing ``word`` and starting its clock at server time ``started_at_ms``."""
         return cls(RoundState(number=number, word=word, started_at_ms=started_at_ms))
 
     def __repr__(self) -> str:
@@ -105,9 +115,31 @@ class Round:
         """Whether the round is finished."""
         return self._state.closed
 
+    @property
+    def begun(self) -> bool:
+        """Whether the clock has started."""
+        return self._state.begun
+
+    def begin(self, now_ms: int, drawn_for_ms: int = 0) -> int:
+        """Start the clock, once: the player dismissed the word card at ``now_ms``, or drew on it.
+
+        Ink that arrives on a round not yet begun began ``drawn_for_ms`` earlier (the drawing's own age):
+        the clock starts when its first point was drawn, never before the word was shown nor after
+        ``now_ms``, so the first stroke counts and a client cannot win time by it. A round already begun
+        keeps its start. Returns the round-clock time at ``now_ms``.
+        """
+        state = self._state
+        if not isinstance(now_ms, int) or not isinstance(drawn_for_ms, int):
+            raise ValueError(f"times must be ints, got {now_ms!r} and {drawn_for_ms!r}")
+        if state.started_at_ms is None:
+            shown = state.shown_at_ms if state.shown_at_ms is not None else now_ms
+            self._state = replace(state, started_at_ms=max(now_ms - max(drawn_for_ms, 0), shown))
+        return self.elapsed_ms(now_ms)
+
     def elapsed_ms(self, now_ms: int) -> int:
-        """Round-clock time for server time ``now_ms`` (never negative)."""
-        return max(now_ms - self._state.started_at_ms, 0)
+        """Round-clock time for server time ``now_ms`` (never negative; 0 while the clock waits)."""
+        started = self._state.started_at_ms
+        return 0 if started is None else max(now_ms - started, 0)
 
     @staticmethod
     def remaining_ms(elapsed_ms: int) -> int:
@@ -128,7 +160,7 @@ class Round:
         model_id: int | None = None,
     ) -> RoundUpdate:
         """Judge the model's guesses for the ink received at ``elapsed_ms`` (round clock)."""
-        state = self._require_open()
+        state = self._require_begun()
         if not isinstance(elapsed_ms, int) or elapsed_ms < 0:
             raise ValueError(f"elapsed_ms must be a non-negative int, got {elapsed_ms!r}")
         if not isinstance(stroke_count, int) or stroke_count < 0:
@@ -162,7 +194,7 @@ class Round:
 
     def finish(self, elapsed_ms: int) -> RoundResult:
         """Close the round at ``elapsed_ms`` (time ran out, the player gave up or moved on after a win)."""
-        self._require_open()
+        self._require_begun()
         if not isinstance(elapsed_ms, int) or elapsed_ms < 0:
             raise ValueError(f"elapsed_ms must be a non-negative int, got {elapsed_ms!r}")
         return self._close(elapsed_ms)
@@ -196,6 +228,13 @@ class Round:
         if self._state.closed:
             raise RoundClosedError(f"round {self._state.number} ({self._state.word!r}) is already finished")
         return self._state
+
+    def _require_begun(self) -> RoundState:
+        """The state, if the round is open and its clock has started (``begin`` first)."""
+        state = self._require_open()
+        if state.started_at_ms is None:
+            raise RoundNotBegunError(f"round {state.number} ({state.word!r}): the clock has not started")
+        return state
 
     def _close(self, elapsed_ms: int) -> RoundResult:
         """Mark the round finished at ``elapsed_ms`` (capped at the deadline) and return its result."""

@@ -19,7 +19,7 @@ class RoundState:
 
     number: int  # 1-based position in the game
     word: str  # the word to draw
-    started_at_ms: int  # server clock (e.g. ms since the epoch) when the word was shown
+    started_at_ms: int | None  # server clock (e.g. ms since the epoch) when the clock started; None: card up
     first_stroke_ms: int | None = None  # when the first stroke began
     recognized_ms: int | None = None  # when the model first named the word; None = not (yet) recognised
     drawing_ms: int | None = None  # time of the latest accepted update that carried ink
@@ -28,12 +28,20 @@ class RoundState:
     said: tuple[str, ...] = ()  # distinct top guesses the model said, in order; frozen at recognition
     last: tuple[Guess, ...] = ()  # the model's latest ranked guesses (top STORED_GUESSES)
     last_at_ms: int | None = None  # when ``last`` was computed; older updates are stale
+    shown_at_ms: int | None = None  # server clock when the word card was shown (None: = started_at_ms)
 
     def __post_init__(self) -> None:
         """Refuse inconsistent data, whether built in memory or restored from storage."""
         _check(isinstance(self.number, int) and self.number >= 1, f"round number must be >= 1: {self.number}")
         _check(bool(normalise_word(self.word)), "a round needs a word")
-        _check(isinstance(self.started_at_ms, int), "started_at_ms must be an int")
+        if self.shown_at_ms is None:
+            object.__setattr__(self, "shown_at_ms", self.started_at_ms)
+        _check(isinstance(self.shown_at_ms, int), "shown_at_ms (or started_at_ms) must be an int")
+        if self.started_at_ms is None:
+            _check(self.is_blank_slate(), "a round whose clock has not started has no ink, guesses or end")
+        else:
+            _check(isinstance(self.started_at_ms, int), "started_at_ms must be an int")
+            _check(self.started_at_ms >= self.shown_at_ms, "the clock started before the word was shown")
         limit = ROUND_MS + GRACE_MS
         for name in ("first_stroke_ms", "recognized_ms", "drawing_ms", "finished_ms"):
             value = getattr(self, name)
@@ -55,6 +63,21 @@ class RoundState:
             _check(wins == [len(self.said) - 1], "a recognised round's last said word must be the word")
         _check(len(self.last) <= STORED_GUESSES, "too many stored guesses")
 
+    def is_blank_slate(self) -> bool:
+        """Whether nothing has happened in the round yet: no ink, guesses, recognition or end."""
+        times = (self.first_stroke_ms, self.recognized_ms, self.drawing_ms, self.finished_ms, self.last_at_ms)
+        return all(t is None for t in times) and not self.said and not self.last
+
+    @property
+    def begun(self) -> bool:
+        """Whether the round's clock has started (the player dismissed the word card, or drew)."""
+        return self.started_at_ms is not None
+
+    @property
+    def blank(self) -> bool:
+        """Whether no stroke was ever judged in this round: the player did not draw."""
+        return self.first_stroke_ms is None
+
     @property
     def recognized(self) -> bool:
         """Whether the model named the word in time."""
@@ -71,9 +94,9 @@ class RoundState:
         return self.finished_ms is not None
 
     @property
-    def deadline_ms(self) -> int:
-        """Server-clock time when drawing time runs out."""
-        return self.started_at_ms + ROUND_MS
+    def deadline_ms(self) -> int | None:
+        """Server-clock time when drawing time runs out (None while the clock has not started)."""
+        return None if self.started_at_ms is None else self.started_at_ms + ROUND_MS
 
     def guesses_document(self) -> dict[str, Any]:
         """The JSON stored in the ``guesses`` column (see docs/GAME.md)."""
@@ -89,6 +112,7 @@ class RoundState:
         return {
             "number": self.number,
             "word": self.word,
+            "shown_at_ms": self.shown_at_ms,
             "started_at_ms": self.started_at_ms,
             "first_stroke_ms": self.first_stroke_ms,
             "recognized_ms": self.recognized_ms,
@@ -106,7 +130,8 @@ class RoundState:
         *,
         number: int,
         word: str,
-        started_at_ms: int,
+        started_at_ms: int | None,
+        shown_at_ms: int | None = None,
         first_stroke_ms: int | None = None,
         recognized_ms: int | None = None,
         drawing_ms: int | None = None,
@@ -133,6 +158,7 @@ class RoundState:
             number=number,
             word=word,
             started_at_ms=started_at_ms,
+            shown_at_ms=shown_at_ms,
             first_stroke_ms=first_stroke_ms,
             recognized_ms=recognized_ms,
             drawing_ms=drawing_ms,

@@ -1,10 +1,13 @@
 """Leaderboards and "which word is hardest for the machine": queries over games and rounds.
 
-Only *closed* rounds (``finished_at`` set) count. Counts and rates are SQL aggregates; medians use a
-portable window-function query (``row_number``/``count`` over the group, then the average of the one
-or two middle rows), so SQLite and PostgreSQL give the same numbers and no round rows are fetched.
-Median time and median attempts are over the *recognised* rounds: how long, and how many wrong
-guesses, the machine needed when it got there. Filters: a model version (``models.id``) and a category.
+Only *closed* rounds (``finished_at`` set) in which the player drew count: a blank round (no stroke
+ever judged, ``first_stroke_ms`` null) says nothing about the machine, so it is kept out of the
+recognition rates, the hardest words and the best games (a game with no drawing is not listed).
+Counts and rates are SQL aggregates; medians use a portable window-function query (``row_number`` and
+``count`` over the group, then the average of the one or two middle rows), so SQLite and PostgreSQL
+give the same numbers and no round rows are fetched. Median time and median attempts are over the
+*recognised* rounds: how long, and how many wrong guesses, the machine needed when it got there.
+Filters: a model version (``models.id``) and a category.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class BestGame:
     recognized: int
     category: str | None
     finished_at: datetime | None
+    drawn: int = 0  # rounds the player drew something in
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,14 @@ def _player(username: str, is_guest: bool) -> str:
     return GUEST_NAME if is_guest else username
 
 
+def _drawn() -> ColumnElement[bool]:
+    """A round the player drew in (a stroke was judged): blank rounds do not count against the model."""
+    return Round.first_stroke_ms.is_not(None)
+
+
 def _closed_rounds(model_id: int | None, category: str | None) -> list[ColumnElement[bool]]:
     """Conditions for the rounds that count, under the filters (the query must join Word and category)."""
-    conditions: list[ColumnElement[bool]] = [Round.finished_at.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [Round.finished_at.is_not(None), _drawn()]
     if model_id is not None:
         conditions.append(Round.model_id == model_id)
     if category is not None:
@@ -147,13 +156,15 @@ def fastest_recognitions(
 
 
 def best_games(session: Session, *, model_id: int | None = None, limit: int = 10) -> list[BestGame]:
-    """Finished games, best score first (ties: the earlier finish); a model filter keeps games it judged."""
+    """Finished games with a drawing, best score first (ties: the earlier finish); a model keeps its games."""
     recognized = (
         select(func.count(Round.id))
         .where(Round.game_id == Game.id, Round.recognized.is_(True))
         .correlate(Game)
         .scalar_subquery()
     )
+    drawn = select(func.count(Round.id)).where(Round.game_id == Game.id, _drawn()).correlate(Game)
+    drawn_count = drawn.scalar_subquery()
     query = (
         select(
             Game.id,
@@ -164,18 +175,19 @@ def best_games(session: Session, *, model_id: int | None = None, limit: int = 10
             recognized,
             WordCategory.name,
             Game.finished_at,
+            drawn_count,
         )
         .join(User, User.id == Game.user_id)
         .outerjoin(WordCategory, WordCategory.id == Game.category_id)
-        .where(Game.status == "finished")
+        .where(Game.status == "finished", exists().where(Round.game_id == Game.id, _drawn()))
         .order_by(Game.score.desc(), Game.finished_at, Game.id)
         .limit(_limit(limit))
     )
     if model_id is not None:
         query = query.where(exists().where(Round.game_id == Game.id, Round.model_id == model_id))
     return [
-        BestGame(gid, _player(name, guest), score, total, hits or 0, cat, at)
-        for gid, name, guest, score, total, hits, cat, at in session.execute(query)
+        BestGame(gid, _player(name, guest), score, total, hits or 0, cat, at, count or 0)
+        for gid, name, guest, score, total, hits, cat, at, count in session.execute(query)
     ]
 
 

@@ -2,7 +2,9 @@
 
 Every rule comes from :mod:`inkling.game`; this module maps database rows to the domain state and
 back. The web tier keeps nothing between requests: each call reloads the round from its row, applies
-the update on the server clock (time since ``rounds.started_at``) and writes the state back. Updates
+the update on the server clock (time since ``rounds.started_at``) and writes the state back. A round
+is *shown* first (``shown_at``: the word card is up, no clock); ``begin_round`` starts its clock, and
+so does the first ink or finish that reaches a round not begun yet (``Round.begin``). Updates
 of one round are serialised by a row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite a write
 that takes the database's write lock first). Functions flush but never commit: the caller commits.
 """
@@ -88,26 +90,35 @@ class Finished:
 # --- time ----------------------------------------------------------------------------------------
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MS = timedelta(milliseconds=1)
+
+
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they are UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def epoch_ms(moment: datetime) -> int:
-    """Milliseconds since the epoch."""
-    return int(aware(moment).timestamp() * 1000)
+    """Whole milliseconds since the epoch (integer arithmetic: no float rounding)."""
+    return (aware(moment) - EPOCH) // ONE_MS
+
+
+def from_epoch_ms(ms: int) -> datetime:
+    """The UTC datetime ``ms`` milliseconds after the epoch."""
+    return EPOCH + timedelta(milliseconds=ms)
 
 
 def _finished_ms(row: RoundRow) -> int | None:
     """Round-clock time of ``finished_at``."""
-    if row.finished_at is None:
+    if row.finished_at is None or row.started_at is None:
         return None
-    return round((aware(row.finished_at) - aware(row.started_at)) / timedelta(milliseconds=1))
+    return round((aware(row.finished_at) - aware(row.started_at)) / ONE_MS)
 
 
 def elapsed_ms(row: RoundRow, now: datetime) -> int:
-    """Server-clock milliseconds since the round showed its word (never negative)."""
-    return max(epoch_ms(now) - epoch_ms(row.started_at), 0)
+    """Server-clock milliseconds since the round's clock started (never negative; 0 while not begun)."""
+    return 0 if row.started_at is None else max(epoch_ms(now) - epoch_ms(row.started_at), 0)
 
 
 # --- rows <-> domain -----------------------------------------------------------------------------
@@ -118,7 +129,8 @@ def round_state(row: RoundRow) -> RoundState:
     return RoundState.restore(
         number=row.number,
         word=row.word.text,
-        started_at_ms=epoch_ms(row.started_at),
+        shown_at_ms=epoch_ms(row.shown_at),
+        started_at_ms=None if row.started_at is None else epoch_ms(row.started_at),
         first_stroke_ms=row.first_stroke_ms,
         recognized_ms=row.recognized_ms,
         drawing_ms=row.drawing_ms,
@@ -136,8 +148,11 @@ def _save_round(row: RoundRow, played: Round) -> None:
     for name in ("first_stroke_ms", "recognized_ms", "drawing_ms", "recognized", "attempts", "model_id"):
         setattr(row, name, record[name])
     row.guesses = record["guesses"]
+    if row.started_at is None and record["started_at_ms"] is not None:
+        row.started_at = from_epoch_ms(record["started_at_ms"])
     finished = record["finished_ms"]
-    row.finished_at = None if finished is None else aware(row.started_at) + timedelta(milliseconds=finished)
+    started = row.started_at
+    row.finished_at = None if finished is None or started is None else aware(started) + finished * ONE_MS
 
 
 def category_of(session: Session, row: GameRow) -> WordCategory | None:
@@ -260,9 +275,10 @@ def candidate_words(session: Session, game: GameRow) -> list[str]:
 
 
 def start_round(session: Session, game_id: int, player: User, now: datetime, rng: random.Random) -> RoundRow:
-    """Start the game's next round with a word not drawn in it yet; an expired open round is closed first.
+    """Show the game's next round, a word not drawn in it yet; an expired open round is closed first.
 
-    The word list is read before the game's row is locked, so the lock is held only for the update.
+    The round's clock starts later (``begin_round``, or its first ink). The word list is read before
+    the game's row is locked, so the lock is held only for the update.
     """
     words = candidate_words(session, load_game(session, game_id, player))
     row = load_game(session, game_id, player, lock=True)
@@ -271,9 +287,11 @@ def start_round(session: Session, game_id: int, player: User, now: datetime, rng
     if current is not None and Round.is_expired(current.elapsed_ms(epoch_ms(now))):
         current.finish(current.elapsed_ms(epoch_ms(now)))
         _save_round(row.rounds[-1], current)
-    played = game.start_next_round(words, rng, epoch_ms(now))
+    played = game.show_next_round(words, rng, epoch_ms(now))
     word = session.scalars(select(Word).where(Word.text == played.word)).one()
-    new = RoundRow(game_id=row.id, number=played.number, word_id=word.id, started_at=now, guesses={})
+    new = RoundRow(
+        game_id=row.id, number=played.number, word_id=word.id, shown_at=now, started_at=None, guesses={}
+    )
     _save_round(new, played)
     session.add(new)
     _save_game(row, game, now)
@@ -289,14 +307,39 @@ def _model_id(session: Session, name: str, version: int | None) -> int | None:
     return session.scalar(query)
 
 
+def begin_round(session: Session, round_id: int, player: User, now: datetime) -> tuple[RoundRow, int]:
+    """Start the round's clock now (the player dismissed the word card); a round begun keeps its start.
+
+    Returns the row and the round-clock time now. A finished round is 409.
+    """
+    row = _require_open(load_round(session, round_id, player, lock=True))
+    played = Round(round_state(row))
+    elapsed = played.begin(epoch_ms(now))
+    _save_round(row, played)
+    session.flush()
+    return row, elapsed
+
+
+def _ink_age_ms(ink: Ink | None, client_clock_ms: int | None) -> int:
+    """How long ago the drawing's first point was drawn: the client's clock, else its last timestamp."""
+    if ink is None:
+        return 0
+    if client_clock_ms is None:
+        times = [float(s.ts.max()) for s in ink if s.ts is not None]
+        client_clock_ms = int(max(times)) if times else 0
+    return max(client_clock_ms, 0)
+
+
+def _begun(played: Round, now: datetime, ink: Ink | None, client_clock_ms: int | None) -> int:
+    """Begin the round if its card was still up (ink drawn on the card counts); the round-clock time now."""
+    return played.begin(epoch_ms(now), drawn_for_ms=_ink_age_ms(ink, client_clock_ms))
+
+
 def _first_stroke_ms(elapsed: int, ink: Ink | None, client_clock_ms: int | None) -> int | None:
     """When the first point was drawn, on the round clock: now minus the drawing's own age."""
     if ink is None:
         return None
-    if client_clock_ms is None:
-        times = [float(s.ts.max()) for s in ink if s.ts is not None]
-        client_clock_ms = int(max(times)) if times else 0
-    return max(elapsed - max(client_clock_ms, 0), 0)
+    return max(elapsed - _ink_age_ms(ink, client_clock_ms), 0)
 
 
 def _store_drawing(session: Session, row: RoundRow, raw_ink: list[Any], ink: Ink, player: User) -> None:
@@ -341,7 +384,7 @@ def submit_ink(
     guesses, label, model_id = _judge(session, row, ink, provider, raw_ink)
     row = load_round(session, round_id, player, lock=True)
     played = Round(round_state(row))
-    elapsed = elapsed_ms(row, now)
+    elapsed = _begun(played, now, ink, client_clock_ms)
     first = _first_stroke_ms(elapsed, ink, client_clock_ms)
     strokes = 0 if ink is None else len(ink)
     outcome = played.record_guesses(elapsed, guesses, strokes, first_stroke_ms=first, model_id=model_id)
@@ -371,7 +414,7 @@ def finish_round(
     judged = _judge(session, row, ink, provider, raw_ink) if ink is not None else None
     row = load_round(session, round_id, player, lock=True)
     played = Round(round_state(row))
-    elapsed = elapsed_ms(row, now)
+    elapsed = _begun(played, now, ink, client_clock_ms)
     result = None
     if judged is not None:
         guesses, _, model_id = judged

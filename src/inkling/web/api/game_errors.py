@@ -8,7 +8,13 @@ from contextlib import contextmanager
 from fastapi import HTTPException
 
 from inkling.db.models import User
-from inkling.game import GameFinishedError, NotEnoughWordsError, RoundClosedError, RoundOpenError
+from inkling.game import (
+    GameFinishedError,
+    NotEnoughWordsError,
+    RoundClosedError,
+    RoundNotBegunError,
+    RoundOpenError,
+)
 from inkling.ink import InkError
 from inkling.registry import ModelNotFoundError
 from inkling.services import game as games
@@ -22,6 +28,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (games.NoDrawingError, 409),
     (RoundClosedError, 409),
     (RoundOpenError, 409),
+    (RoundNotBegunError, 409),
     (GameFinishedError, 409),
     (NotEnoughWordsError, 409),
     (ModelNotFoundError, 503),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from inkling.db.models import Game as GameRow
 from inkling.db.models import Round as RoundRow
-from inkling.game import MAX_ROUND_POINTS, ROUND_MS, Round, RoundResult
+from inkling.game import MAX_ROUND_POINTS, ROUND_MS, Round, RoundResult, round_points
 from inkling.services import game as games
 from inkling.web.api.doodles import GuessPublic
 from inkling.web.api.fields import StrictBody, UtcDatetime
@@ -54,6 +54,7 @@ class RoundResultPublic(BaseModel):
     """A closed round: whether and when the model named the word, times, attempts, points, the drawing."""
 
     recognized: bool
+    blank: bool = Field(description="the player drew nothing: the round does not count against the model")
     points: int
     attempts: int
     first_stroke_ms: int | None
@@ -69,15 +70,18 @@ class RoundResultPublic(BaseModel):
 
 
 class RoundPublic(BaseModel):
-    """A round: its word, when it started and how long the player has; ``result`` once closed."""
+    """A round: its word, when it was shown and started, how long the player has; ``result`` once closed."""
 
     id: int
     game_id: int
     number: int
     word: str
-    started_at: UtcDatetime
+    shown_at: UtcDatetime = Field(description="when the word card was shown")
+    started_at: UtcDatetime | None = Field(
+        description="when the clock started (POST .../begin, or its first ink); null while the card is up"
+    )
     time_limit_ms: int
-    status: str  # drawing | finished
+    status: str = Field(description="shown (word card up, clock not started) | drawing | finished")
     result: RoundResultPublic | None = None
     feedback: FeedbackPublic | None = None
 
@@ -106,6 +110,16 @@ class LiveGuessPublic(BaseModel):
     shown: list[GuessPublic]
 
 
+class RoundClockPublic(BaseModel):
+    """A round's clock, once begun: how long it has run and how long the player has left."""
+
+    round_id: int
+    status: str = Field(description="drawing | finished")
+    started_at: UtcDatetime
+    elapsed_ms: int
+    remaining_ms: int
+
+
 class InkResultPublic(BaseModel):
     """The answer to one ink update."""
 
@@ -113,6 +127,7 @@ class InkResultPublic(BaseModel):
     outcome: str  # drawing | recognised | already_recognised | timed_out
     accepted: bool
     recognized: bool
+    points: int = Field(description="the round's points so far: set the moment the model names the word")
     closed: bool
     guesses: list[GuessPublic]
     live: LiveGuessPublic
@@ -132,6 +147,7 @@ def result_public(
     """The public form of a closed round's result."""
     return RoundResultPublic(
         recognized=result.recognized,
+        blank=result.blank,
         points=result.points,
         attempts=result.attempts,
         first_stroke_ms=result.first_stroke_ms,
@@ -145,6 +161,18 @@ def result_public(
         drawing_id=row.drawing_id,
         ink=row.drawing.ink if with_ink and row.drawing is not None else None,
     )
+
+
+def round_status(played: Round) -> str:
+    """``shown`` (word card up), ``drawing`` or ``finished``."""
+    if played.closed:
+        return "finished"
+    return "drawing" if played.begun else "shown"
+
+
+def live_points(row: RoundRow) -> int:
+    """A round's points as they stand: set as soon as the model names the word."""
+    return round_points(row.recognized_ms)
 
 
 def round_public(
@@ -165,9 +193,10 @@ def round_public(
         game_id=row.game_id,
         number=row.number,
         word=row.word.text,
+        shown_at=row.shown_at,
         started_at=row.started_at,
         time_limit_ms=ROUND_MS,
-        status="finished" if played.closed else "drawing",
+        status=round_status(played),
         result=result,
         feedback=given,
     )

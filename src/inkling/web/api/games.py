@@ -60,9 +60,11 @@ def read_game(session: SessionDep, user: CurrentUserDep, game_id: int = GameId) 
 def start_round(
     request: Request, session: SessionDep, user: CurrentUserDep, now: NowDep, game_id: int = GameId
 ) -> RoundPublic:
-    """Start the next round: a word not drawn in this game yet; the 20 s clock starts now (server time).
+    """Show the next round: a word not drawn in this game yet, status ``shown`` (the word card is up).
 
-    No guest is made for it (a request without a session owns no game), so a refused request stores nothing.
+    The 20 s clock (server time) starts with ``POST /api/v1/rounds/{id}/begin``, or with the round's
+    first ink or finish. No guest is made for it (a request without a session owns no game), so a
+    refused request stores nothing.
     """
     with game_errors():
         row = games.start_round(session, game_id, require_player(user), now, rng_of(request))

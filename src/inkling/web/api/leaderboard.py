@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from inkling.services import analytics
 from inkling.web.api.analytics import ModelFilter, check_filters
@@ -38,6 +38,7 @@ class BestGamePublic(BaseModel):
     recognized: int
     category: str | None
     finished_at: UtcDatetime | None
+    drawn: int = Field(description="rounds the player drew in (games without any drawing are not listed)")
 
 
 class LeaderboardPublic(BaseModel):

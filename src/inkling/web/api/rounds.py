@@ -1,4 +1,4 @@
-"""``/api/v1/rounds``: live ink (guesses and outcome), finish a round, label its drawing."""
+"""``/api/v1/rounds``: start the clock, live ink (guesses and outcome), finish a round, label its drawing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path
 
+from inkling.game import Round
 from inkling.services import game as games
 from inkling.web.api.doodles import GuessPublic
 from inkling.web.api.errors import ANY_REQUEST
@@ -16,7 +17,9 @@ from inkling.web.api.game_schemas import (
     InkCreate,
     InkResultPublic,
     LiveGuessPublic,
+    RoundClockPublic,
     RoundResultPublic,
+    live_points,
     result_public,
 )
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PredictorsDep, SessionDep
@@ -34,6 +37,27 @@ RoundId = Path(ge=1, le=MAX_DB_ID, description="the round's id")
 
 def _guesses(items: Any) -> list[GuessPublic]:
     return [GuessPublic(word=g.word, probability=round(g.probability, 6)) for g in items]
+
+
+@router.post("/{round_id}/begin", response_model=RoundClockPublic)
+def begin_round(
+    session: SessionDep, user: CurrentUserDep, now: NowDep, round_id: int = RoundId
+) -> RoundClockPublic:
+    """Start the round's 20 s clock now: the player dismissed the word card ("Got it!", a key, a stroke).
+
+    Beginning a round already begun changes nothing and answers its clock. Ink or a finish sent to a
+    round not begun yet begins it first, at its drawing's first point (never before the word was shown).
+    """
+    with game_errors():
+        row, elapsed = games.begin_round(session, round_id, require_player(user), now)
+    session.commit()
+    return RoundClockPublic(
+        round_id=row.id,
+        status="drawing",
+        started_at=row.started_at,
+        elapsed_ms=elapsed,
+        remaining_ms=Round.remaining_ms(elapsed),
+    )
 
 
 @router.post("/{round_id}/ink", response_model=InkResultPublic)
@@ -59,6 +83,7 @@ def submit_ink(
         outcome=update.outcome.value,
         accepted=update.accepted,
         recognized=row.recognized,
+        points=live_points(row),
         closed=update.closed,
         guesses=_guesses(update.guesses),
         live=LiveGuessPublic(

@@ -84,9 +84,11 @@ def play(
         state["current"] = {
             "id": current.id,
             "word": current.word.text,
+            "begun": current.started_at is not None,
             "remaining_ms": Round.remaining_ms(elapsed),
         }
-    return templates.TemplateResponse(request, "game/play.html", {"game": state})
+    context = {"game": state, "seconds": ROUND_MS // 1000}
+    return templates.TemplateResponse(request, "game/play.html", context)
 
 
 @router.get("/games/{game_id}", response_class=HTMLResponse)

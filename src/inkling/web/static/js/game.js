@@ -1,8 +1,12 @@
-// The game page: start rounds, draw on an InkPad, send the ink after every stroke and every ~250 ms
-// while drawing (POST /api/v1/rounds/{id}/ink), show "I see… cat? or fox?", optionally speak it, end the
-// round when the model names the word or time runs out (POST /api/v1/rounds/{id}/finish), then the next.
+// The game page. Each round: show the word card (POST /api/v1/games/{id}/rounds: the round is "shown",
+// no clock yet), start the 20 s clock when the player is ready — "Got it!", any key, or simply drawing
+// on the card, whose first stroke counts (POST /api/v1/rounds/{id}/begin) — then send the ink after
+// every stroke and every ~250 ms while drawing (POST .../ink), show "I see… cat? or fox?", optionally
+// speak it, and end the round when the model names the word (a short countdown, then the next round,
+// unless the player keeps drawing), when time runs out, or on "Give up" (POST .../finish).
 // The server's clock decides: the local timer only shows the time left that the server reported.
 import { InkPad } from "./inkpad.js";
+import { Speaker } from "./speech.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("game");
@@ -10,29 +14,50 @@ const game = JSON.parse(root.dataset.game);
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const SPEAK_KEY = "inkling.speak";
 const TICK_MS = 250;
+const LIMIT_MS = (game.rounds[0]?.time_limit_ms || 20000);
+const NEXT_IN_S = 3; // the countdown after "Oh I know, it's X!"
+const NOT_A_START = new Set(["Tab", "Shift", "Control", "Alt", "Meta", "CapsLock", "Escape"]);
 
 let round = null; // {id, word, number}
+let phase = "idle"; // idle | shown | drawing | closed
+let beginning = null; // the begin request, awaited before any ink is sent
 let deadline = 0; // performance.now() when time is up
 let timer = null;
+let countdown = null;
 let inFlight = false;
 let pending = false; // ink changed while a request was in flight
 let recognised = false;
-let closed = false;
-let lastPhrase = "";
+let scored = 0; // points of this round already added to the score
+
+const voice = new Speaker();
+const TAP_PX = 6; // a press on "Got it!" that moves less than this is a click, not a stroke
+let fromButton = false; // the stroke in progress began on the "Got it!" button
 
 const pad = new InkPad($("pad"), {
   tickMs: TICK_MS,
-  onStrokeEnd: () => send(),
+  onStrokeStart: () => {
+    if (phase === "shown") begin(); // drawing on the card dismisses it: this stroke counts
+  },
+  onStrokeEnd: (ink) => {
+    const started = fromButton;
+    fromButton = false;
+    if (started && isTap(ink.at(-1))) {
+      pad.undo(); // a click on "Got it!": no dot left behind
+      return;
+    }
+    send();
+  },
   onTick: () => send(),
-  onStrokeStart: () => hide($("word-card")),
 });
 pad.disable();
 
-function show(el) {
-  el.hidden = false;
-}
-function hide(el) {
-  el.hidden = true;
+const show = (el) => (el.hidden = false);
+const hide = (el) => (el.hidden = true);
+
+function isTap(stroke) {
+  if (!stroke) return false;
+  const [xs, ys] = stroke;
+  return Math.max(...xs) - Math.min(...xs) < TAP_PX && Math.max(...ys) - Math.min(...ys) < TAP_PX;
 }
 
 function error(message) {
@@ -50,7 +75,7 @@ async function api(path, body) {
   });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const err = new Error(typeof data.detail === "string" ? data.detail : `HTTP ${response.status}`);
+    const err = new Error(typeof data.detail === "string" ? data.detail : `The server answered ${response.status}.`);
     err.status = response.status;
     throw err;
   }
@@ -67,97 +92,115 @@ function speechOn() {
   }
 }
 
-function say(text) {
-  if (!$("speak").checked || !text) return;
-  try {
-    const synth = window.speechSynthesis;
-    if (!synth || typeof SpeechSynthesisUtterance !== "function") return;
-    synth.cancel();
-    synth.speak(new SpeechSynthesisUtterance(text.replace("…", ",")));
-  } catch {
-    /* no speech here: the line on screen is enough */
-  }
-}
-
 $("speak").checked = speechOn();
+voice.enabled = $("speak").checked;
 $("speak").addEventListener("change", (event) => {
+  voice.enabled = event.target.checked;
   try {
     localStorage.setItem(SPEAK_KEY, event.target.checked ? "1" : "0");
   } catch {
     /* private mode: not remembered */
   }
-  if (!event.target.checked) {
-    try {
-      window.speechSynthesis?.cancel();
-    } catch {
-      /* nothing to stop */
-    }
-  }
 });
 
 function phrase(text) {
   $("guess-line").textContent = text;
-  if (text !== lastPhrase) say(text);
-  lastPhrase = text;
 }
 
 // --- timer ---------------------------------------------------------------------------------------
 
-function startTimer(remainingMs, limitMs) {
+function showTime(leftMs) {
+  $("timer-fill").style.width = `${(100 * leftMs) / LIMIT_MS}%`;
+  $("timer-text").textContent = Math.ceil(leftMs / 1000);
+}
+
+function startTimer(remainingMs) {
   deadline = performance.now() + remainingMs;
   clearInterval(timer);
   const tick = () => {
     const left = Math.max(0, deadline - performance.now());
-    $("timer-fill").style.width = `${(100 * left) / limitMs}%`;
-    $("timer-text").textContent = Math.ceil(left / 1000);
+    showTime(left);
     if (left <= 0) {
       clearInterval(timer);
       timer = null;
-      if (!closed) finish("time");
+      if (phase === "drawing") finish();
     }
   };
   tick();
   timer = setInterval(tick, 100);
 }
 
+function stopTimer() {
+  clearInterval(timer);
+  timer = null;
+}
+
 // --- rounds --------------------------------------------------------------------------------------
 
-function begin(current, remainingMs, limitMs) {
+function showCard(current) {
   round = current;
+  phase = "shown";
   recognised = false;
-  closed = false;
-  lastPhrase = "";
+  scored = 0;
+  beginning = null;
+  voice.reset();
   pad.clear();
+  pad.enable(); // a stroke on the card begins the round
   $("round-number").textContent = current.number;
   $("word").textContent = current.word;
   $("draw-word").textContent = current.word;
   $("word-label").textContent = "Draw:";
-  hide($("start"));
   show($("got-it"));
+  show($("word-tip"));
+  hide($("start"));
   show($("word-card"));
+  hide($("draw-word-box"));
+  hide($("game-actions"));
   hide($("round-end"));
   hide($("finish-now"));
   show($("give-up"));
-  $("guess-line").textContent = "…";
-  pad.enable();
-  startTimer(remainingMs, limitMs);
+  phrase("…");
+  showTime(LIMIT_MS);
+  $("got-it").focus({ preventScroll: true });
+}
+
+function drawing() {
+  phase = "drawing";
+  hide($("word-card"));
+  show($("draw-word-box"));
+  show($("game-actions"));
+}
+
+function begin() {
+  if (phase !== "shown") return beginning;
+  drawing();
+  const id = round.id;
+  beginning = api(`/api/v1/rounds/${id}/begin`)
+    .then((clock) => {
+      if (round && round.id === id && phase === "drawing") startTimer(clock.remaining_ms);
+    })
+    .catch((err) => {
+      if (err.status === 409) phase = "closed";
+      else error(err.message);
+    });
+  return beginning;
 }
 
 async function startRound() {
   error("");
-  $("start").disabled = true;
+  phase = "idle";
   try {
-    const started = await api(`/api/v1/games/${game.id}/rounds`);
-    begin({ id: started.id, word: started.word, number: started.number }, started.time_limit_ms, started.time_limit_ms);
+    const shown = await api(`/api/v1/games/${game.id}/rounds`);
+    showCard({ id: shown.id, word: shown.word, number: shown.number });
   } catch (err) {
+    $("word-label").textContent = "No word yet.";
+    show($("start"));
     error(err.message);
-  } finally {
-    $("start").disabled = false;
   }
 }
 
 async function send() {
-  if (!round || closed) return;
+  if (!round || phase !== "drawing") return;
   if (inFlight) {
     pending = true;
     return;
@@ -166,79 +209,118 @@ async function send() {
   pending = false;
   const id = round.id;
   try {
+    await beginning;
     const answer = await api(`/api/v1/rounds/${id}/ink`, { ink: pad.ink, clock_ms: pad.elapsedMs() });
-    if (!round || round.id !== id || closed) return;
-    onAnswer(answer);
+    if (round && round.id === id && phase === "drawing") onAnswer(answer);
   } catch (err) {
-    if (err.status === 409) closed = true;
+    if (err.status === 409) phase = "closed";
     else error(err.message);
   } finally {
     inFlight = false;
-    if (pending && !closed) send();
+    if (pending && phase === "drawing") send();
   }
 }
 
+function addScore(points) {
+  game.score = (game.score || 0) + points - scored;
+  scored = points;
+  $("score").textContent = game.score;
+}
+
 function onAnswer(answer) {
-  if (answer.outcome === "recognised" && !recognised) {
+  if (answer.recognized && !recognised) {
     recognised = true;
+    addScore(answer.points); // the score moves the moment the word is recognised
     phrase(`Oh I know, it's ${round.word}!`);
-    endPanel(`Oh I know, it's ${round.word}!`, "You can keep drawing, or go on.", true);
+    voice.win(round.word);
+    endPanel(`Oh I know, it's ${round.word}!`, `+${answer.points} points.`, true);
+    startCountdown();
     return;
   }
   if (answer.closed) {
-    closed = true;
     ended(answer.result);
     return;
   }
-  if (!recognised) phrase(answer.live.phrase);
+  if (!recognised) {
+    phrase(answer.live.phrase);
+    if (answer.live.confident) voice.guess(answer.live.words[0]);
+  }
+}
+
+function lastRound() {
+  return round && round.number >= game.rounds_total;
 }
 
 function endPanel(text, detail, canKeepDrawing) {
   $("round-end-text").textContent = text;
   $("round-end-detail").textContent = detail;
   $("keep-drawing").hidden = !canKeepDrawing;
-  $("next").textContent = round && round.number >= game.rounds_total ? "See the results" : "Next";
+  $("next").textContent = lastRound() ? "See the results" : "Next";
   show($("round-end"));
 }
 
-function ended(result) {
-  clearInterval(timer);
-  timer = null;
+function startCountdown() {
+  let left = NEXT_IN_S;
+  const detail = $("round-end-detail");
+  const base = detail.textContent;
+  const tick = () => {
+    detail.textContent = `${base} ${lastRound() ? "Results" : "Next drawing"} in ${left}…`;
+    if (left <= 0) {
+      stopCountdown();
+      next();
+    }
+    left -= 1;
+  };
+  stopCountdown();
+  tick();
+  countdown = setInterval(tick, 1000);
+}
+
+function stopCountdown() {
+  clearInterval(countdown);
+  countdown = null;
+}
+
+function ended(result, quiet = false) {
+  phase = "closed";
+  stopTimer();
   pad.disable();
-  hide($("give-up"));
-  hide($("finish-now"));
-  game.score = (game.score || 0) + (result ? result.points : 0);
-  $("score").textContent = game.score;
+  hide($("game-actions"));
+  if (result) addScore(result.points);
+  if (quiet) return; // moving on to the next round already
   if (result && result.recognized) {
+    if (!$("round-end").hidden && countdown) return; // the countdown already runs
     endPanel(`Oh I know, it's ${round.word}!`, `${result.points} points.`, false);
+    startCountdown();
   } else {
     phrase("Sorry, I couldn't guess it");
+    voice.say("Sorry, I couldn't guess it");
     const said = result && result.said.length ? `I thought: ${result.said.join(", ")}.` : "";
     endPanel("Sorry, I couldn't guess it", said, false);
   }
+  $("next").focus({ preventScroll: true });
 }
 
-async function finish(reason) {
-  if (!round || closed) return;
-  closed = true;
+async function finish(quiet = false) {
+  if (!round || phase !== "drawing") return;
+  phase = "closed";
   pad.disable();
-  clearInterval(timer);
-  timer = null;
+  stopTimer();
   try {
+    await beginning;
     const result = await api(`/api/v1/rounds/${round.id}/finish`, { ink: pad.ink, clock_ms: pad.elapsedMs() });
-    ended(result);
+    ended(result, quiet);
   } catch (err) {
-    if (err.status === 409) ended(null);
+    if (err.status === 409) ended(null, quiet);
     else error(err.message);
   }
-  return reason;
 }
 
 async function next() {
+  stopCountdown();
   hide($("round-end"));
-  if (!closed) await finish("next");
-  hide($("round-end"));
-  if (round && round.number >= game.rounds_total) {
+  if (phase === "drawing") await finish(true);
+  if (lastRound()) {
     window.location.assign(`/games/${game.id}`);
     return;
   }
@@ -246,11 +328,23 @@ async function next() {
 }
 
 $("start").addEventListener("click", startRound);
-$("got-it").addEventListener("click", () => hide($("word-card")));
-$("give-up").addEventListener("click", () => finish("give-up"));
+$("got-it").addEventListener("click", () => begin()); // the keyboard, or a click the pad did not take
+$("got-it").addEventListener("pointerdown", (event) => {
+  fromButton = true; // a stroke may start on the button: the canvas below takes it over
+  pad.adopt(event);
+  if (!pad.drawing) fromButton = false;
+});
+document.addEventListener("keydown", (event) => {
+  if (phase !== "shown" || NOT_A_START.has(event.key) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target instanceof HTMLInputElement) return; // e.g. the speech checkbox
+  event.preventDefault();
+  begin();
+});
+$("give-up").addEventListener("click", () => finish(false));
 $("finish-now").addEventListener("click", next);
 $("next").addEventListener("click", next);
 $("keep-drawing").addEventListener("click", () => {
+  stopCountdown();
   hide($("round-end"));
   hide($("give-up"));
   show($("finish-now"));
@@ -264,12 +358,16 @@ $("clear").addEventListener("click", () => {
   send();
 });
 
-// resume an open round after a reload, or offer the next one
+// resume an open round after a reload, or show the next word at once
 if (game.current) {
   const number = game.rounds.length;
-  begin({ id: game.current.id, word: game.current.word, number }, game.current.remaining_ms, 20000);
-  hide($("word-card"));
+  showCard({ id: game.current.id, word: game.current.word, number });
+  if (game.current.begun) {
+    drawing();
+    startTimer(game.current.remaining_ms);
+  }
+} else if (game.rounds.length < game.rounds_total) {
+  startRound();
 } else {
-  $("round-number").textContent = Math.min(game.rounds.length + 1, game.rounds_total);
-  $("start").textContent = game.rounds.length ? `Start round ${game.rounds.length + 1}` : "Start";
+  window.location.assign(`/games/${game.id}`);
 }

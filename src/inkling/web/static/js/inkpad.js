@@ -25,6 +25,8 @@
  *   pad.undo()         remove the last stroke (ends a stroke in progress first)
  *   pad.clear()        remove everything and restart the clock
  *   pad.setInk(ink)    show a given drawing (e.g. to replay one)
+ *   pad.adopt(event)   start a stroke from a pointerdown that hit another element lying over the canvas
+ *                      (e.g. a button on a card): the canvas captures that pointer and the stroke counts
  *   pad.disable()      stop taking ink (a stroke in progress ends, with onStrokeEnd); pad.enable()
  *   pad.enabled        whether it takes ink
  *   pad.destroy()      remove listeners and timers
@@ -129,6 +131,10 @@ export class InkPad {
     this.t0 = this.strokes.length ? performance.now() - Math.max(0, ...this.strokes.map((s) => s[2].at(-1))) : null;
     this._redraw();
     this._emit("onChange");
+  }
+
+  adopt(event) {
+    this._down(event);
   }
 
   disable() {
