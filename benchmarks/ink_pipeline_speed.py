@@ -2,11 +2,12 @@
 
 Speed of the ink pipeline (parse -> simplify -> rasterise to 28x28, ``inkling.ink``) against an older
 revision's, in the same run: the baseline's ``src`` is extracted with ``git archive REV src`` into a
-temporary folder, and each side runs in its own subprocess (``PYTHONPATH`` = that side's ``src``) on
-the same drawings: official raw Quick, Draw! drawings and their stroke prefixes (the first 1, 2, ... n
-strokes, as the game sends them). The two sides take turns for ``--rounds`` rounds; each reports the
-CPU time of its best round, per stage and end to end, and a digest of its simplified strokes (equal
-digests: both simplify every drawing identically). Prints drawings per second and the ratio.
+temporary folder (``benchmarks.serving.source_tree``), and each side runs in its own subprocess
+(``PYTHONPATH`` = that side's ``src``) on the same drawings: official raw Quick, Draw! drawings and
+their stroke prefixes (the first 1, 2, ... n strokes, as the game sends them). The two sides take
+turns for ``--rounds`` rounds; each reports the CPU time of its best pass, per stage and end to end,
+and a digest of its simplified strokes (equal digests: both simplify every drawing identically).
+Prints drawings per second and the ratio.
 """
 
 from __future__ import annotations
@@ -26,13 +27,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 RAW = Path("quickdraw/quickdraw_raw_sample.ndjson.gz")
 STAGES = ("parse", "simplify", "rasterise")
-
-
-def extract_source(rev: str, into: Path) -> Path:
-    """``src`` of git revision ``rev`` unpacked under ``into``; returns that ``src`` folder."""
-    archive = subprocess.run(["git", "archive", rev, "src"], cwd=REPO, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into / "src"
 
 
 def drawings(data_dir: Path, every: int) -> list[list[Any]]:
@@ -105,10 +99,14 @@ def main() -> None:
         parser.error("set INKLING_DATA_DIR (or pass --data-dir) to the local data mirror")
     work = drawings(Path(args.data_dir), args.every)
     points = sum(len(stroke[0]) for raw in work for stroke in raw) / len(work)
-    with tempfile.TemporaryDirectory() as tmp:
+    if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+        sys.path.insert(0, str(REPO))
+    from benchmarks.serving import source_tree
+
+    with tempfile.TemporaryDirectory() as tmp, source_tree(args.baseline_rev) as old_src:
+        assert old_src is not None
         work_file = Path(tmp) / "work.json"
         work_file.write_text(json.dumps(work))
-        old_src = extract_source(args.baseline_rev, Path(tmp))
         sides: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
         for _ in range(args.rounds):
             sides["old"].append(run_side(old_src, work_file, args.repeat))
