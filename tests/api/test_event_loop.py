@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.dependencies.models import Dependant
@@ -30,23 +31,34 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
         yield from _dependants(sub)
 
 
-def _needs_session(dependant: Dependant) -> bool:
-    """Whether ``dependant`` (or anything it depends on) receives the request's database session."""
-    return any(d.call is get_session for d in _dependants(dependant))
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every ``APIRoute`` of an app, also inside included routers (FastAPI keeps those apart)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from _api_routes(original.routes)
 
 
 def test_no_async_dependency_or_route_receives_a_database_session(tmp_path: Path) -> None:
-    """An ``async def`` runs on the event loop: none of them may be handed the synchronous DB session."""
+    """An ``async def`` runs on the event loop: none of them may be handed the synchronous DB session.
+
+    (A plain-def dependency that uses the session runs in the thread pool and may feed an async one;
+    anything that still reaches the database from the loop is caught by the serving engine's guard,
+    ``test_a_statement_on_the_event_loop_raises``, in every API test.)
+    """
     app = create_app(app_settings(f"sqlite:///{tmp_path / 'x.db'}"))
+    routes = list(_api_routes(app.routes))
+    assert len(routes) > 40  # the walk reaches the routers' routes
+    assert any(inspect.iscoroutinefunction(d.call) for r in routes for d in _dependants(r.dependant))
     offenders = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    for route in routes:
         for dependant in _dependants(route.dependant):
             call: Callable | None = dependant.call
             if call is None or not inspect.iscoroutinefunction(call):
                 continue
-            direct = [d for d in dependant.dependencies if _needs_session(d)]
+            direct = [d for d in dependant.dependencies if d.call is get_session]
             if direct:
                 offenders.append(f"{route.path}: {call.__qualname__}")
     assert offenders == []
