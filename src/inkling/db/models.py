@@ -265,3 +265,7 @@ class CaptchaChallenge(Base):
     pass_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     pass_expires_at: Mapped[datetime | None]
     pass_used_at: Mapped[datetime | None]
+
+
+# the rooms' tables (drawing with friends) live in their own module; importing it registers them
+from inkling.db import room_models  # noqa: E402, F401
