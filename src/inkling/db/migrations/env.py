@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import context
 
 from inkling.db import models  # noqa: F401  (registers the tables on Base.metadata)
@@ -37,9 +40,33 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+    with _sqlite_foreign_keys_off(connection):
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection) -> Iterator[None]:
+    """On SQLite, migrate with foreign keys off (outside any transaction, where the pragma works).
+
+    Batch mode alters a SQLite table by copying it and dropping the old one; with foreign keys on, that
+    drop fires other tables' ON DELETE actions (``SET NULL``, ``CASCADE``) and loses their links. The
+    keys are checked once the migrations ran, and switched back on.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
