@@ -143,7 +143,8 @@ def round_(
 
 def feedback(session: Session, of: Drawing, correct: Word, *, confirmed: bool = False) -> Feedback:
     """A player's label for a drawing."""
-    found = Feedback(drawing_id=of.id, correct_word_id=correct.id, confirmed=confirmed)
+    source = "confirmed" if confirmed else "corrected"
+    found = Feedback(drawing_id=of.id, correct_word_id=correct.id, confirmed=confirmed, source=source)
     session.add(found)
     session.flush()
     return found

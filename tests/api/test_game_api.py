@@ -273,19 +273,61 @@ def test_feedback_labels_the_stored_drawing(play: TestClient, engine: Engine, cl
     scribble = [[[0, 50, 100], [0, 50, 0], [0, 100, 200]]]
     clock.advance(5000)
     play.post(f"/api/v1/rounds/{started['id']}/finish", json={"ink": scribble}, headers=headers)
+    label = play.get(f"/api/v1/games/{game['id']}").json()["rounds"][0]
+    assert label["feedback"] is None  # nobody answered: the label is the word asked
+    assert label["label"] == {
+        "round_id": started["id"],
+        "word": "apple",
+        "confirmed": False,
+        "source": "prompt",
+        "prompt": "apple",
+    }
     unknown = play.post(url, json={"word": "unicornicopia", "confirmed": False}, headers=headers)
     assert unknown.status_code == 422 and "unicornicopia" in unknown.json()["detail"]
     response = play.post(url, json={"word": "the_eiffel_tower", "confirmed": False}, headers=headers)
     assert response.status_code == 201, response.text
-    assert response.json() == {"round_id": started["id"], "word": "The Eiffel Tower", "confirmed": False}
-    play.post(url, json={"word": "apple", "confirmed": True}, headers=headers).raise_for_status()
+    assert response.json() == {
+        "round_id": started["id"],
+        "word": "The Eiffel Tower",
+        "confirmed": False,
+        "source": "corrected",
+        "prompt": "apple",
+    }
+    play.post(url, json={"confirmed": True}, headers=headers).raise_for_status()
     with session_scope(engine) as session:
         feedback = session.scalars(select(Feedback)).one()  # a second answer replaces the first
-        assert feedback.confirmed and feedback.round_id == started["id"]
+        assert feedback.confirmed and feedback.round_id == started["id"] and feedback.source == "confirmed"
         assert session.get(Word, feedback.correct_word_id).text == "apple"
         assert feedback.drawing_id == session.scalars(select(Drawing.id)).one()
     shown = play.get(f"/api/v1/games/{game['id']}").json()["rounds"][0]["feedback"]
-    assert shown == {"round_id": started["id"], "word": "apple", "confirmed": True}
+    assert shown == {
+        "round_id": started["id"],
+        "word": "apple",
+        "confirmed": True,
+        "source": "confirmed",
+        "prompt": "apple",
+    }
+
+
+def test_a_yes_cannot_store_the_models_wrong_answer(play: TestClient, engine: Engine, clock: Clock) -> None:
+    """Asked "apple", the model said "banana": a confirmation must name apple or nothing, never banana."""
+    game, headers = _start(play)
+    started = _round(play, game["id"], headers)
+    clock.advance(3000)
+    play.post(
+        f"/api/v1/rounds/{started['id']}/finish", json={"ink": [[[0, 9], [0, 9], [0, 50]]]}, headers=headers
+    ).raise_for_status()
+    url = f"/api/v1/rounds/{started['id']}/feedback"
+    before = table_counts(engine)
+    wrong = play.post(url, json={"word": "banana", "confirmed": True}, headers=headers)
+    assert wrong.status_code == 422 and "word asked" in wrong.json()["detail"]
+    unsaid = play.post(url, json={"confirmed": False}, headers=headers)
+    assert unsaid.status_code == 422 and "which official word" in unsaid.json()["detail"]
+    assert table_counts(engine) == before
+    same = play.post(url, json={"word": "Apple", "confirmed": False}, headers=headers).json()
+    assert same["source"] == "confirmed" and same["word"] == "apple"  # naming the word asked confirms it
+    fixed = play.post(url, json={"word": "banana", "confirmed": False}, headers=headers).json()
+    assert fixed["source"] == "corrected" and fixed["word"] == "banana" and not fixed["confirmed"]
 
 
 def test_only_the_owner_plays_and_sees_a_game(play: TestClient, database_url: str, clock: Clock) -> None:

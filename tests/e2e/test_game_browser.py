@@ -93,15 +93,22 @@ def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: s
     assert page.locator(".result-card svg polyline").count() >= 6
     assert page.locator(".guess-bars li").count() >= 6
     card = page.locator(".result-card").first
+    asked = card.get_attribute("data-word")
+    assert f"You were asked to draw {asked}" in card.inner_text()  # never the model's answer
     card.locator(".feedback-yes").click()
     page.wait_for_function("document.querySelector('.feedback-status').textContent.startsWith('Thanks')")
+    assert card.locator(".feedback-status").inner_text() == f"Thanks: {asked} (confirmed)"
     second = page.locator(".result-card").nth(1)
-    second.locator("select.feedback-word").select_option("banana")
+    second.locator("input.feedback-word").fill("unicornicopia")  # not a word: refused in the page
+    second.locator(".feedback-no").click()
+    assert "not one of the words" in second.locator(".feedback-status").inner_text()
+    second.locator("input.feedback-word").fill("The Eiffel Tower")
     second.locator(".feedback-no").click()
     page.wait_for_function(
-        "document.querySelectorAll('.feedback-status')[1].textContent === 'Thanks: banana'"
+        "document.querySelectorAll('.feedback-status')[1].textContent"
+        " === 'Thanks: The Eiffel Tower (corrected)'"
     )
     page.reload()
-    assert "Thanks: banana" in page.locator(".result-card").nth(1).inner_text()
+    assert "Thanks: The Eiffel Tower (corrected)" in page.locator(".result-card").nth(1).inner_text()
     assert errors == []
     page.close()

@@ -48,3 +48,18 @@ def test_rounds_get_their_shown_time_and_keep_their_labels(empty_database_url: s
         engine.dispose()
     assert len(rounds) == 2 and all(shown == started and shown is not None for shown, started in rounds)
     assert links == [1, 2]
+
+
+def test_labels_get_an_explicit_source(empty_database_url: str) -> None:
+    """0006: a stored label is ``confirmed`` when it is the word asked, else ``corrected``."""
+    engine = _seeded(empty_database_url)
+    try:
+        upgrade(empty_database_url)
+        with engine.connect() as connection:
+            labels = connection.execute(text("SELECT source, confirmed FROM feedback ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [(source, bool(confirmed)) for source, confirmed in labels] == [
+        ("corrected", False),  # asked "key", labelled "shovel" by the old form's "Yes": not a confirmation
+        ("confirmed", True),
+    ]

@@ -166,8 +166,10 @@ class Feedback(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     guessed_word_id: Mapped[int | None] = mapped_column(ForeignKey("words.id", ondelete="SET NULL"))
     correct_word_id: Mapped[int] = mapped_column(ForeignKey("words.id", ondelete="RESTRICT"), index=True)
-    # true when the player confirmed the model's guess
+    # true when the player confirmed the drawing shows the word they were asked to draw
     confirmed: Mapped[bool] = mapped_column(Boolean)
+    # where correct_word_id comes from: confirmed (the word asked) | corrected (another official word)
+    source: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

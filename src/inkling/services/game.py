@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from inkling.db.models import Drawing, Feedback, RegisteredModel, User, Word, WordCategory
+from inkling.db.models import Drawing, RegisteredModel, User, Word, WordCategory
 from inkling.db.models import Game as GameRow
 from inkling.db.models import Round as RoundRow
 from inkling.db.repositories.words import WordRepository
@@ -36,7 +36,6 @@ from inkling.game import (
     RoundState,
     RoundUpdate,
     live_guesses,
-    same_word,
 )
 from inkling.ink import Ink
 from inkling.services.doodles import doodle_predictor, guess_doodle, model_label, parse_drawing
@@ -58,14 +57,6 @@ class NotYourGameError(PermissionError):
 
 class UnknownCategoryError(LookupError):
     """No category with that slug (404)."""
-
-
-class UnknownWordError(LookupError):
-    """Feedback names a word that is not in the word list (422)."""
-
-
-class NoDrawingError(RuntimeError):
-    """Feedback on a round that has no stored drawing (409)."""
 
 
 @dataclass(frozen=True)
@@ -437,68 +428,6 @@ def _close_game(session: Session, row: RoundRow, now: datetime) -> None:
     game_row = row.game
     session.refresh(game_row, attribute_names=["rounds"])
     _save_game(game_row, domain_game(session, game_row), now)
-
-
-def give_feedback(
-    session: Session, round_id: int, player: User, word_text: str, confirmed: bool, now: datetime
-) -> Feedback:
-    """Store the player's label for the round's drawing (one per round: a new answer replaces the old)."""
-    row = load_round(session, round_id, player)
-    if row.finished_at is None or row.drawing_id is None:
-        raise NoDrawingError(f"round {round_id} has no finished drawing to label yet")
-    label = _word(session, word_text)
-    top = (row.guesses or {}).get("last") or []
-    guessed = _word_or_none(session, top[0][0]) if top else None
-    feedback = session.scalars(
-        select(Feedback).where(Feedback.round_id == row.id, Feedback.user_id == player.id)
-    ).one_or_none()
-    if feedback is None:
-        feedback = Feedback(drawing_id=row.drawing_id, round_id=row.id, user_id=player.id)
-        session.add(feedback)
-    feedback.guessed_word_id = guessed.id if guessed else None
-    feedback.correct_word_id = label.id
-    feedback.confirmed = confirmed
-    feedback.created_at = now
-    session.flush()
-    return feedback
-
-
-def _word_or_none(session: Session, text: str) -> Word | None:
-    """The word row named ``text`` (case-, space- and underscore-insensitive), or None."""
-    exact = session.scalars(select(Word).where(Word.text == text)).one_or_none()
-    if exact is not None:
-        return exact
-    return next((w for w in WordRepository(session).list_words() if same_word(w.text, text)), None)
-
-
-def _word(session: Session, text: str) -> Word:
-    """The word row named ``text``; ``UnknownWordError`` when there is none."""
-    word = _word_or_none(session, text)
-    if word is None:
-        raise UnknownWordError(f"{text!r} is not one of the words (see /api/v1/words)")
-    return word
-
-
-@dataclass(frozen=True)
-class GivenFeedback:
-    """A player's label for a round: the word and whether the model's answer was confirmed."""
-
-    word: str
-    confirmed: bool
-
-
-def feedback_of(session: Session, rounds: Sequence[RoundRow]) -> dict[int, GivenFeedback]:
-    """The latest feedback given on each of ``rounds``, by round id."""
-    ids = [r.id for r in rounds]
-    if not ids:
-        return {}
-    query = (
-        select(Feedback.round_id, Word.text, Feedback.confirmed)
-        .join(Word, Word.id == Feedback.correct_word_id)
-        .where(Feedback.round_id.in_(ids))
-        .order_by(Feedback.id)
-    )
-    return {round_id: GivenFeedback(text, confirmed) for round_id, text, confirmed in session.execute(query)}
 
 
 def model_labels(session: Session, ids: Sequence[int | None]) -> dict[int, str]:

@@ -17,6 +17,7 @@ from inkling.game import (
 )
 from inkling.ink import InkError
 from inkling.registry import ModelNotFoundError
+from inkling.services import feedback
 from inkling.services import game as games
 from inkling.web.api.errors import error_responses
 
@@ -24,8 +25,9 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (games.GameNotFoundError, 404),
     (games.UnknownCategoryError, 404),
     (games.NotYourGameError, 403),
-    (games.UnknownWordError, 422),
-    (games.NoDrawingError, 409),
+    (feedback.UnknownWordError, 422),
+    (feedback.LabelMismatchError, 422),
+    (feedback.NoDrawingError, 409),
     (RoundClosedError, 409),
     (RoundOpenError, 409),
     (RoundNotBegunError, 409),

@@ -11,6 +11,7 @@ from inkling.db.models import Game as GameRow
 from inkling.db.models import Round as RoundRow
 from inkling.game import MAX_ROUND_POINTS, ROUND_MS, Round, RoundResult, round_points
 from inkling.services import game as games
+from inkling.services.feedback import GivenFeedback, LabelSource, labels_of
 from inkling.web.api.doodles import GuessPublic
 from inkling.web.api.fields import StrictBody, UtcDatetime
 
@@ -36,18 +37,25 @@ class InkCreate(StrictBody):
 
 
 class FeedbackCreate(StrictBody):
-    """The player's label for a round's drawing: the official word it shows; was the model right."""
+    """The player's answer to "You were asked to draw X. Is this an X?" for a round's drawing."""
 
-    word: str = Field(min_length=1, max_length=128)
-    confirmed: bool
+    confirmed: bool = Field(description="true: it shows the word asked; false: it shows ``word``")
+    word: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="the official word it shows (needed unless confirmed; if confirmed, the word asked)",
+    )
 
 
 class FeedbackPublic(BaseModel):
-    """A stored label."""
+    """A round's label: the word, its source, and the word the player was asked to draw."""
 
     round_id: int
     word: str
     confirmed: bool
+    source: str = Field(description="prompt (the word asked, unanswered) | confirmed | corrected")
+    prompt: str = Field(description="the word the player was asked to draw")
 
 
 class RoundResultPublic(BaseModel):
@@ -83,7 +91,10 @@ class RoundPublic(BaseModel):
     time_limit_ms: int
     status: str = Field(description="shown (word card up, clock not started) | drawing | finished")
     result: RoundResultPublic | None = None
-    feedback: FeedbackPublic | None = None
+    feedback: FeedbackPublic | None = Field(default=None, description="the player's answer, once given")
+    label: FeedbackPublic | None = Field(
+        default=None, description="the stored drawing's label (source prompt until the player answers)"
+    )
 
 
 class GamePublic(BaseModel):
@@ -175,19 +186,29 @@ def live_points(row: RoundRow) -> int:
     return round_points(row.recognized_ms)
 
 
+def feedback_public(round_id: int, given: GivenFeedback) -> FeedbackPublic:
+    """The public form of a round's label."""
+    return FeedbackPublic(
+        round_id=round_id,
+        word=given.word,
+        confirmed=given.confirmed,
+        source=given.source.value,
+        prompt=given.prompt,
+    )
+
+
 def round_public(
     row: RoundRow,
     labels: dict[int, str],
-    feedback: games.GivenFeedback | None = None,
+    label: GivenFeedback | None = None,
     *,
     with_ink: bool = True,
 ) -> RoundPublic:
-    """The public form of a round row."""
+    """The public form of a round row (``label``: its drawing's label, see ``services.feedback``)."""
     played = Round(games.round_state(row))
     result = result_public(played.result(), row, labels, with_ink=with_ink) if played.closed else None
-    given = None
-    if feedback is not None:
-        given = FeedbackPublic(round_id=row.id, word=feedback.word, confirmed=feedback.confirmed)
+    stored = label is not None and played.closed and row.drawing_id is not None
+    shown = feedback_public(row.id, label) if stored and label is not None else None
     return RoundPublic(
         id=row.id,
         game_id=row.game_id,
@@ -198,14 +219,15 @@ def round_public(
         time_limit_ms=ROUND_MS,
         status=round_status(played),
         result=result,
-        feedback=given,
+        feedback=shown if shown is not None and shown.source != LabelSource.PROMPT else None,
+        label=shown,
     )
 
 
 def game_public(session: Session, row: GameRow, *, with_ink: bool = True) -> GamePublic:
     """The public form of a game with all its rounds."""
     labels = games.model_labels(session, [r.model_id for r in row.rounds])
-    given = games.feedback_of(session, row.rounds)
+    given = labels_of(session, row.rounds)
     category = games.category_of(session, row)
     return GamePublic(
         id=row.id,

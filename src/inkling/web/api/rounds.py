@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path
 
 from inkling.game import Round
+from inkling.services import feedback
 from inkling.services import game as games
 from inkling.web.api.doodles import GuessPublic
 from inkling.web.api.errors import ANY_REQUEST
@@ -19,6 +20,7 @@ from inkling.web.api.game_schemas import (
     LiveGuessPublic,
     RoundClockPublic,
     RoundResultPublic,
+    feedback_public,
     live_points,
     result_public,
 )
@@ -119,9 +121,14 @@ def finish_round(
 def give_feedback(
     body: FeedbackCreate, session: SessionDep, user: CurrentUserDep, now: NowDep, round_id: int = RoundId
 ) -> FeedbackPublic:
-    """Label the round's drawing with the official word it shows (labelled training data)."""
+    """Answer "You were asked to draw X. Is this an X?": confirm the word asked, or name the word it shows.
+
+    The label is about the word asked, never the model's answer: ``{"confirmed": true}`` labels the
+    drawing with the round's word (naming any other word with it is 422); ``{"confirmed": false,
+    "word": "..."}`` with any official word corrects it. The answer says the label's ``source``.
+    """
     with game_errors():
-        games.give_feedback(session, round_id, require_player(user), body.word, body.confirmed, now)
+        feedback.give_feedback(session, round_id, require_player(user), body.word, body.confirmed, now)
     session.commit()
-    given = games.feedback_of(session, [games.load_round(session, round_id, require_player(user))])[round_id]
-    return FeedbackPublic(round_id=round_id, word=given.word, confirmed=given.confirmed)
+    row = games.load_round(session, round_id, require_player(user))
+    return feedback_public(round_id, feedback.labels_of(session, [row])[round_id])
