@@ -74,7 +74,8 @@ def test_the_word_gallery_shows_drawings_and_verdicts(client: TestClient, engine
     played_world(engine)
     page = client.get("/words/cat")
     assert page.status_code == 200
-    assert page.text.count('<svg class="ink-svg"') == 3
+    assert page.text.count('<svg class="ink-svg"') == 3 + 6  # the players' three, then Quick, Draw!'s six
+    assert page.text.count('<span class="verdict">Quick, Draw!</span>') == 6 and "CC BY 4.0" in page.text
     assert "recognised in 4.0 s" in page.text and "not recognised" in page.text
     assert client.get("/words/CAT").status_code == 200
     assert client.get("/words/cat", params={"page": 5}).status_code == 200

@@ -448,3 +448,20 @@ def test_results_survive_a_restart(play: TestClient, database_url: str, clock: C
         page = again.get(f"/games/{game['id']}")
     assert after == before and after["score"] > 0
     assert page.status_code == 200 and "apple" in page.text and "<svg" in page.text
+
+
+def test_the_end_screen_counts_the_guesses_and_shows_how_others_drew(
+    play: TestClient, clock: Clock, data_dir: Path
+) -> None:
+    game, headers = _start(play)
+    for number in range(6):
+        started = _round(play, game["id"], headers)
+        clock.advance(2000)
+        drawing = recognised_drawing(data_dir, "apple") if number == 0 else [[[0, 40], [0, 40], [0, 90]]]
+        _ok(play, f"/api/v1/rounds/{started['id']}/finish", {"ink": drawing if number < 5 else []}, headers)
+    page = play.get(f"/games/{game['id']}").text
+    assert "You were asked to draw 6 things. The model guessed 1 of them." in page
+    assert page.count('class="end-tile') == 6 and 'href="#round-1"' in page and 'id="round-6"' in page
+    assert "How others drew apple" in page and "Not drawn" in page  # the sixth was left blank
+    assert page.count('class="other other-quickdraw"') >= 6  # seeded: never empty on a fresh install
+    assert "Quick, Draw! Dataset, Google Creative Lab, CC BY 4.0" in page

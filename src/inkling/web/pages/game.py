@@ -12,6 +12,7 @@ from inkling.db.models import User
 from inkling.db.repositories.words import WordRepository
 from inkling.game import ROUND_MS, ROUNDS_PER_GAME, Round
 from inkling.services import game as games
+from inkling.services.endscreen import round_extras
 from inkling.web.api.game_schemas import game_public
 from inkling.web.deps import CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
 from inkling.web.params import DbId
@@ -99,4 +100,12 @@ def results(request: Request, session: SessionDep, user: CurrentUserDep, game_id
         return _refused(request, row)
     game = game_public(session, row)
     words = [w.text for w in WordRepository(session).list_words()]
-    return templates.TemplateResponse(request, "game/results.html", {"game": game, "words": words})
+    extras = {
+        r.id: round_extras(
+            session, r.word, r.result.said, [g.word for g in r.result.guesses], r.result.drawing_id
+        )
+        for r in game.rounds
+        if r.result is not None
+    }
+    context = {"game": game, "words": words, "extras": extras}
+    return templates.TemplateResponse(request, "game/results.html", context)

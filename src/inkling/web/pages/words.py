@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from inkling.datasets.others import CREDIT, others_drew
 from inkling.services.collect import UnknownWordError, word_gallery
 from inkling.web.deps import SessionDep
 from inkling.web.templating import templates
@@ -28,4 +29,5 @@ def gallery(
         result = word_gallery(session, word, page=page, per_page=PER_PAGE)
     except UnknownWordError:
         return templates.TemplateResponse(request, "words/unknown.html", {"word": word}, status_code=404)
-    return templates.TemplateResponse(request, "words/gallery.html", {"gallery": result})
+    context = {"gallery": result, "quickdraw": others_drew(result.word.text), "credit": CREDIT}
+    return templates.TemplateResponse(request, "words/gallery.html", context)
