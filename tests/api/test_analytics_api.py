@@ -68,6 +68,7 @@ def test_the_analytics_page_has_both_charts_and_the_filters(client: TestClient, 
 def test_an_empty_analytics_page_says_so(client: TestClient) -> None:
     page = client.get("/analytics")
     assert page.status_code == 200 and "No data yet" in page.text and "No finished rounds" in page.text
+    assert "<line" not in page.text and "50 %" not in page.text  # no axis or ticks for no data
 
 
 def test_the_word_gallery_shows_drawings_and_verdicts(client: TestClient, engine: Engine) -> None:

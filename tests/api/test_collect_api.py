@@ -66,6 +66,8 @@ NAN_INK = '{"word": "cat", "ink": [[[1, NaN], [1, 2], [0, 10]]]}'
         ({"word": "cat", "ink": [[[1, "x"], [1, 2], [0, 1]]]}, 422, "not a number"),
         ({"word": "cat", "ink": [[1, 2, 3]]}, 422, "stroke 0"),
         ({"word": "cat", "ink": "scribble"}, 422, ""),
+        ({"word": "cat", "ink": [[[50], [50], [0]]]}, 422, "too little ink"),  # one dot is no string bean
+        ({"word": "cat", "ink": [[[50, 51, 52, 53, 54], [50] * 5, [0, 9, 18, 27, 36]]]}, 422, "spanning"),
         ({"word": "", "ink": INK}, 422, ""),
         ({"ink": INK}, 422, ""),
     ],

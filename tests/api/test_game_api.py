@@ -465,3 +465,17 @@ def test_the_end_screen_counts_the_guesses_and_shows_how_others_drew(
     assert "How others drew apple" in page and "Not drawn" in page  # the sixth was left blank
     assert page.count('class="other other-quickdraw"') >= 6  # seeded: never empty on a fresh install
     assert "Quick, Draw! Dataset, Google Creative Lab, CC BY 4.0" in page
+
+
+def test_unknown_pages_are_html_and_unknown_api_routes_json(play: TestClient) -> None:
+    page = play.get("/no/such/page")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Page not found" in page.text and 'id="site-nav"' in page.text  # in the site's layout
+    api = play.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    game, _ = _start(play)
+    stranger = TestClient(play.app)
+    assert stranger.get("/games/999999").status_code == 404  # missing, even without a session
+    assert stranger.get(f"/games/{game['id']}").status_code == 403  # another player's
+    assert stranger.get(f"/play/{game['id']}").status_code == 403
+    assert play.get("/play/999999").status_code == 404

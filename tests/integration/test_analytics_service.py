@@ -149,3 +149,16 @@ def test_model_versions_never_load_onnx_and_summarise_metadata(session: Session)
     ]
     assert rows[0].metrics == {"top1": 0.7}
     assert len(analytics.model_versions(session, None)) == 3
+
+
+def test_a_model_filter_names_a_packs_words(session: Session) -> None:
+    """The shipped packs say ``"pack": true``: the label names the pack and its words, not "True pack"."""
+    words = ["bowtie", "lipstick", "purse", "sock", "umbrella", "wristwatch"]
+    make.model(session, "pack-fashion", 1, pack=True, classes=words)
+    make.model(session, "inkling-doodle", 1, pack=False, classes=[f"w{i}" for i in range(345)])
+    session.commit()
+    described = {r.name: (r.pack, r.described) for r in analytics.model_versions(session, "doodle")}
+    assert described == {
+        "pack-fashion": ("pack-fashion", "pack-fashion v1 — 6 words: bowtie, lipstick, purse, …"),
+        "inkling-doodle": (None, "inkling-doodle v1 — all 345 words"),
+    }

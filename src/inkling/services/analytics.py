@@ -24,6 +24,7 @@ from inkling.db.models import Game, RegisteredModel, Round, User, Word, WordCate
 
 GUEST_NAME = "guest"  # how guests appear on leaderboards
 MAX_LIMIT = 100  # longest leaderboard a caller may ask for
+PACK_WORDS_SHOWN = 3  # a word pack's words named in its label
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,21 @@ class ModelVersion:
     pack: str | None
     metrics: dict[str, Any]
     created_at: datetime
+    words: tuple[str, ...] = ()  # the words it knows (its classes), in its own order
 
     @property
     def label(self) -> str:
         """``name v3``."""
         return f"{self.name} v{self.version}"
+
+    @property
+    def described(self) -> str:
+        """What a filter shows: ``pack-fashion v1 — 6 words: bowtie, lipstick, purse, …``."""
+        if self.pack is None or not self.words:
+            return f"{self.label} — all {self.classes} words" if self.classes else self.label
+        shown = ", ".join(self.words[:PACK_WORDS_SHOWN])
+        more = ", …" if len(self.words) > PACK_WORDS_SHOWN else ""
+        return f"{self.label} — {self.classes} words: {shown}{more}"
 
 
 def _player(username: str, is_guest: bool) -> str:
@@ -305,7 +316,7 @@ def model_versions(session: Session, task: str | None = "doodle") -> list[ModelV
         meta = meta or {}
         classes = meta.get("classes")
         metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
-        pack = meta.get("pack")
+        pack = _pack_name(meta.get("pack"), name)
         found.append(
             ModelVersion(
                 mid,
@@ -314,9 +325,17 @@ def model_versions(session: Session, task: str | None = "doodle") -> list[ModelV
                 kind,
                 bool(active),
                 len(classes) if isinstance(classes, list) else 0,
-                str(pack) if pack else None,
+                pack,
                 {k: v for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)},
                 created,
+                tuple(str(c) for c in classes) if isinstance(classes, list) else (),
             )
         )
     return found
+
+
+def _pack_name(pack: Any, model_name: str) -> str | None:
+    """A word pack's name: the metadata's, or the model's own when the metadata only says ``true``."""
+    if isinstance(pack, str) and pack.strip():
+        return pack.strip()
+    return model_name if pack is True else None

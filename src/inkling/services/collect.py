@@ -31,6 +31,8 @@ FEEDBACK_SOURCE = "feedback"  # the export's source for game drawings labelled b
 GALLERY_SOURCES = ("game", "collect", "feedback", "import")  # never digits
 KEY_ID_PREFIX = "inkling-"  # exported key_id = prefix + drawings.id
 MAX_PER_PAGE = 60
+MIN_COLLECT_POINTS = 5  # a contributed drawing needs this many points at least: one dot is no drawing
+MIN_COLLECT_EXTENT = 10  # ...and must span this many canvas pixels (its bounding box's longer side)
 
 
 class UnknownWordError(LookupError):
@@ -90,7 +92,21 @@ def validate_collected(session: Session, *, word: str, raw_ink: Any) -> ValidDra
     ink = parse_ink(raw_ink, strict_times=True)
     if not ink.has_times:
         raise InkError("ink needs times: send raw strokes [xs, ys, ts]")
+    _require_enough_ink(ink)
     return ValidDrawing(target, ink)
+
+
+def _require_enough_ink(ink: Ink) -> None:
+    """Refuse a drawing too small to show anything (a dot, a tick): it would be a wrong training label."""
+    points = sum(len(s.xs) for s in ink)
+    xs = [float(x) for s in ink for x in (s.xs.min(), s.xs.max())]
+    ys = [float(y) for s in ink for y in (s.ys.min(), s.ys.max())]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) if xs else 0.0
+    if points < MIN_COLLECT_POINTS or extent < MIN_COLLECT_EXTENT:
+        raise InkError(
+            f"too little ink to be a drawing: at least {MIN_COLLECT_POINTS} points spanning "
+            f"{MIN_COLLECT_EXTENT:g} px are needed (got {points} spanning {extent:g} px)"
+        )
 
 
 def store_valid(session: Session, valid: ValidDrawing, user: User | None) -> Drawing:

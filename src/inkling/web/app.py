@@ -21,6 +21,7 @@ from inkling.web.api import captcha, digits, doodles, drawings, games, health, l
 from inkling.web.api import models as models_api
 from inkling.web.api import restore as restore_api
 from inkling.web.api import words as words_api
+from inkling.web.not_found import add_not_found_page
 from inkling.web.nul_guard import NulGuardMiddleware
 from inkling.web.outage import add_outage_handlers
 from inkling.web.pages import auth as auth_pages
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CookieMiddleware)
     app.add_exception_handler(CsrfError, _csrf_refused)
     add_outage_handlers(app)
+    add_not_found_page(app)
     app.include_router(health.router)
     app.include_router(auth_api.router)
     app.include_router(digits.router)

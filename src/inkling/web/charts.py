@@ -36,7 +36,6 @@ class Bar:
     label: str
     value: float
     text: str
-    href: str | None = None
     low: bool = False
     tooltip: str | None = None
 
@@ -61,6 +60,8 @@ def bar_chart(
 ) -> Markup:
     """A horizontal bar chart of ``bars`` (top to bottom), scaled to ``max_value`` (default: the largest)."""
     uid = next(_ids)
+    if not bars:
+        ticks = ()  # no axis without data: only the "No data yet" line
     top = max((b.value for b in bars), default=0.0)
     scale_max = max_value if max_value and max_value > 0 else (top or 1.0)
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
@@ -84,9 +85,7 @@ def bar_chart(
         length = plot * min(max(bar.value / scale_max, 0.0), 1.0)
         fill = LOW if bar.low else ACCENT
         tip = escape(bar.tooltip or f"{bar.label}: {bar.text}")
-        label = escape(_clip(bar.label))
-        if bar.href:
-            label = Markup(f'<a href="{escape(bar.href)}">{label}</a>')
+        label = escape(_clip(bar.label))  # no links in here: a role="img" holds nothing interactive
         parts.append(
             f'<g class="bar"><title>{tip}</title>'
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT - 5}" text-anchor="end" '

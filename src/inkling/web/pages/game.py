@@ -32,8 +32,10 @@ def _refused(request: Request, error: Exception) -> HTMLResponse:
 
 
 def _owned(session: SessionDep, game_id: int, user: User | None) -> GameRow | Exception:
-    """The user's game, or the error to show."""
+    """The user's game, or the error to show: 404 when there is no such game, 403 when it is not theirs."""
     if user is None:
+        if session.get(GameRow, game_id) is None:
+            return games.GameNotFoundError(f"no game {game_id}")
         return games.NotYourGameError("this game belongs to another player")
     try:
         return games.load_game(session, game_id, user)

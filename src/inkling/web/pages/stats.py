@@ -48,7 +48,6 @@ def rate_chart(rows: list[Difficulty], title: str) -> Markup:
             r.label,
             r.recognition_rate,
             f"{percent(r.recognition_rate)} of {r.rounds}",
-            href=word_href(r.label),
             low=r.recognition_rate < 0.5,
             tooltip=f"{r.label}: recognised in {r.recognized} of {r.rounds} rounds "
             f"({percent(r.recognition_rate)}), median {seconds(r.median_ms)}",

@@ -55,13 +55,23 @@ const pad = new InkPad(document.getElementById("co-canvas"), {
   onChange: refresh,
 });
 
+const MIN_POINTS = 5; // the server's minimum (services.collect): one dot is no drawing
+const MIN_EXTENT = 10; // canvas pixels the drawing must span
+
+function enoughInk() {
+  const xs = pad.ink.flatMap((s) => s[0]);
+  const ys = pad.ink.flatMap((s) => s[1]);
+  if (xs.length < MIN_POINTS) return false;
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) >= MIN_EXTENT;
+}
+
 function refresh() {
-  submit.disabled = sending || pad.isEmpty || !wordSelect.value;
+  submit.disabled = sending || !enoughInk() || !wordSelect.value;
   if (!pad.isEmpty) thanks.hidden = true;
 }
 
 async function send() {
-  if (pad.isEmpty || !wordSelect.value || sending) return;
+  if (!enoughInk() || !wordSelect.value || sending) return;
   sending = true;
   refresh();
   showError("");

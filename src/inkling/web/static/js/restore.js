@@ -1,5 +1,7 @@
 // Restore page: upload a frame → POST /api/v1/restore (multipart, X-CSRF-Token) → before/after slider
-// (the restored image is clipped with CSS clip-path) and a download link. No libraries.
+// (the restored image is clipped with CSS clip-path) and a download link. No libraries. The file is
+// checked here first (type, bytes, pixel size, shape: the server's limits), an error is one plain
+// sentence, and a new upload clears the previous result.
 (function () {
   "use strict";
   const form = document.getElementById("restore-form");
@@ -17,6 +19,56 @@
   const modelEl = document.getElementById("restore-model");
   const csrf = document.querySelector('meta[name="csrf-token"]');
   let urls = [];
+  const MAX_BYTES = 10 * 1024 * 1024; // the server's limits (POST /api/v1/restore)
+  const MAX_PIXELS = 4096 * 4096;
+  const MIN_SIDE = 16;
+  const MAX_RATIO = 16;
+  const SAYS = {
+    400: "That file is not a readable image.",
+    413: "That image is too large: up to 10 MB and 4096×4096 pixels.",
+    415: "Only PNG or JPEG images can be restored.",
+    422: "That image is too small or too thin: each side needs 16 pixels, and the long side at most 16 times the short one.",
+    503: "The restorer is busy: try again in a few seconds.",
+  };
+
+  function clearResult() {
+    result.hidden = true;
+    errorEl.hidden = true;
+    errorEl.textContent = "";
+    statusEl.textContent = "";
+    urls.forEach((u) => URL.revokeObjectURL(u));
+    urls = [];
+  }
+
+  function sizeOf(file) {
+    return new Promise((resolve) => {
+      const url = URL.createObjectURL(file);
+      const img = new Image();
+      img.onload = () => {
+        resolve({ width: img.naturalWidth, height: img.naturalHeight });
+        URL.revokeObjectURL(url);
+      };
+      img.onerror = () => {
+        resolve(null);
+        URL.revokeObjectURL(url);
+      };
+      img.src = url;
+    });
+  }
+
+  async function problemWith(file) {
+    if (!["image/png", "image/jpeg"].includes(file.type)) return SAYS[415];
+    if (file.size === 0) return "That file is empty.";
+    if (file.size > MAX_BYTES) return SAYS[413];
+    const size = await sizeOf(file);
+    if (!size) return SAYS[400];
+    const { width, height } = size;
+    if (width * height > MAX_PIXELS) return SAYS[413];
+    if (Math.min(width, height) < MIN_SIDE || Math.max(width, height) > MAX_RATIO * Math.min(width, height)) return SAYS[422];
+    return null;
+  }
+
+  fileInput.addEventListener("change", clearResult);
 
   function split(percent) {
     after.style.clipPath = "inset(0 0 0 " + percent + "%)";
@@ -33,8 +85,16 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = fileInput.files[0];
-    if (!file) return;
-    errorEl.hidden = true;
+    clearResult();
+    if (!file) {
+      showError("Choose a PNG or JPEG frame first.");
+      return;
+    }
+    const problem = await problemWith(file);
+    if (problem) {
+      showError(problem);
+      return;
+    }
     submit.disabled = true;
     statusEl.textContent = "restoring…";
     const body = new FormData();
@@ -42,11 +102,7 @@
     const headers = csrf ? { "X-CSRF-Token": csrf.content } : {};
     try {
       const response = await fetch("/api/v1/restore", { method: "POST", body, headers, credentials: "same-origin" });
-      if (!response.ok) {
-        let detail = response.status + " " + response.statusText;
-        try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-        throw new Error(detail);
-      }
+      if (!response.ok) throw new Error(SAYS[response.status] || "The restorer could not restore that image.");
       const restored = await response.blob();
       urls.forEach((u) => URL.revokeObjectURL(u));
       urls = [URL.createObjectURL(file), URL.createObjectURL(restored)];
@@ -61,7 +117,7 @@
       statusEl.textContent = "done";
     } catch (error) {
       statusEl.textContent = "";
-      showError("Could not restore the image: " + error.message);
+      showError(error instanceof TypeError ? "The server could not be reached: try again." : error.message);
     } finally {
       submit.disabled = false;
     }
