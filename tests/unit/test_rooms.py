@@ -217,22 +217,22 @@ def test_with_one_person_the_model_can_win_the_turn() -> None:
 def test_the_clock_picks_a_word_reveals_hints_and_ends_turns_and_rounds() -> None:
     room = started(make_room(people=2, model=False, rounds=2, draw_seconds=20))
     rng = random.Random(4)
-    room.tick(T0 + CHOOSE_MS - 1, WORDS, rng)
+    room.tick(T0 + CHOOSE_MS - 1, lambda: WORDS, rng)
     assert room.phase is Phase.CHOOSING
-    room.tick(T0 + CHOOSE_MS, WORDS, rng)  # the drawer took too long: a word is picked for them
+    room.tick(T0 + CHOOSE_MS, lambda: WORDS, rng)  # the drawer took too long: a word is picked for them
     turn = room.turn
     assert room.phase is Phase.DRAWING and turn is not None and turn.drawing_ms == T0 + CHOOSE_MS
     start = T0 + CHOOSE_MS
     room.events.clear()
-    room.tick(start + 20_000 - 1, WORDS, rng)
+    room.tick(start + 20_000 - 1, lambda: WORDS, rng)
     assert turn.hints == len(turn.hint_order) and [e.type for e in room.events] == ["hint"] * turn.hints
-    room.tick(start + 20_000, WORDS, rng)
+    room.tick(start + 20_000, lambda: WORDS, rng)
     assert room.phase is Phase.REVEAL and turn.end_reason == "time"
     assert room.remaining_ms(start + 20_000) == REVEAL_MS  # Bob still draws in round 1
-    room.tick(start + 20_000 + REVEAL_MS, WORDS, rng)
+    room.tick(start + 20_000 + REVEAL_MS, lambda: WORDS, rng)
     assert room.turn is not None and room.turn.drawer == BOB and room.turn.number == 2
     # round 1 ends after Bob's turn; the room is left alone: the clock catches up to the podium
-    room.tick(T0 + 10 * 60_000, WORDS, rng)
+    room.tick(T0 + 10 * 60_000, lambda: WORDS, rng)
     assert room.phase is Phase.FINISHED and room.state.round == 2 and room.turn is not None
     assert room.turn.number == 4 and len(set(room.state.used)) == 4
 
@@ -242,13 +242,13 @@ def test_a_round_summary_pauses_longer_and_the_podium_ranks_by_score() -> None:
     word = drawing(room)
     room.guess(BOB, word, T0 + 1000)
     assert room.phase is Phase.REVEAL and room.remaining_ms(T0 + 1000) == REVEAL_MS
-    room.tick(T0 + 1000 + REVEAL_MS, WORDS, random.Random(0))
+    room.tick(T0 + 1000 + REVEAL_MS, lambda: WORDS, random.Random(0))
     second = drawing(room, T0 + 10_000)
     room.model_guess(2, [(second, 0.9)], T0 + 20_000, 3)
     room.guess(ANN, second, T0 + 30_000)
     assert room.phase is Phase.REVEAL and room.round_complete()
     assert room.remaining_ms(T0 + 30_000) == ROUND_END_MS
-    room.tick(T0 + 30_000 + ROUND_END_MS, WORDS, random.Random(0))
+    room.tick(T0 + 30_000 + ROUND_END_MS, lambda: WORDS, random.Random(0))
     assert room.phase is Phase.FINISHED
     ranked = room.standings()
     assert [p.score for p in ranked] == sorted((p.score for p in ranked), reverse=True)
@@ -261,7 +261,7 @@ def test_a_drawer_who_leaves_ends_the_turn_and_an_empty_game_ends() -> None:
     room.leave(ANN, T0 + 5000)
     assert room.phase is Phase.REVEAL and room.turn is not None and room.turn.end_reason == "drawer_left"
     assert room.state.host == BOB
-    room.tick(T0 + 5000 + REVEAL_MS, WORDS, random.Random(0))
+    room.tick(T0 + 5000 + REVEAL_MS, lambda: WORDS, random.Random(0))
     assert room.turn.drawer == BOB
     room.leave(BOB, T0 + 12_000)
     room.leave(CAL, T0 + 12_000)
@@ -274,7 +274,7 @@ def test_offline_players_are_skipped_when_turns_are_dealt() -> None:
     drawing(room)
     room.guess(CAL, room.turn.word or "", T0 + 1000)  # type: ignore[union-attr]
     assert room.phase is Phase.REVEAL  # Bob is away: Cal was the last guesser
-    room.tick(T0 + 1000 + REVEAL_MS, WORDS, random.Random(0))
+    room.tick(T0 + 1000 + REVEAL_MS, lambda: WORDS, random.Random(0))
     assert room.turn is not None and room.turn.drawer == CAL
 
 

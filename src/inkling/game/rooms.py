@@ -8,7 +8,7 @@ Every command checks who may make it, changes the state and appends :class:`Even
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ from .room_settings import (
     guess_points,
 )
 from .room_state import Correct, Phase, Player, RoomState, Turn
+
+WordSource = Callable[[], Sequence[str]]  # the candidate words of a room, fetched when a turn is dealt
 
 
 class RoomError(GameError):
@@ -239,7 +241,7 @@ class Room:
 
     def kick(self, by: int, target: int, now: int) -> None:
         """The host removes ``target`` for good."""
-        self._require_host(by)
+        self.require_host(by)
         victim = self.player(target)
         if target == by or victim.is_model:
             raise NotNowError("the host can remove other people only")
@@ -249,7 +251,7 @@ class Room:
 
     def update_settings(self, by: int, settings: RoomSettings) -> None:
         """The host changes the settings, in the lobby."""
-        self._require_host(by)
+        self.require_host(by)
         if self.phase is not Phase.LOBBY:
             raise NotNowError("settings can only change in the lobby")
         if len(self.people) > settings.max_players:
@@ -264,7 +266,7 @@ class Room:
 
     def start(self, by: int, now: int, candidates: Sequence[str], rng: random.Random) -> None:
         """The host starts the game from the lobby: the first drawer gets three words."""
-        self._require_host(by)
+        self.require_host(by)
         if self.phase is not Phase.LOBBY:
             raise NotNowError("the game has started already")
         if not self._playable():
@@ -328,26 +330,36 @@ class Room:
             return GuessResult(model.id, top, Verdict.CORRECT, points, (model.id,), elapsed)
         return GuessResult(model.id, top, Verdict.WRONG, elapsed_ms=elapsed)
 
-    def tick(self, now: int, candidates: Sequence[str], rng: random.Random) -> None:
+    def tick(self, now: int, words: WordSource, rng: random.Random) -> None:
         """Apply everything the clock has made due by ``now`` (several steps if the room was left alone)."""
-        while self.in_game:
-            state, turn = self.state, self.turn
-            deadline = state.deadline_ms if state.deadline_ms is not None else now
-            if state.phase is Phase.CHOOSING and turn is not None and now >= deadline:
-                self._choose(rng.randrange(len(turn.choices)), deadline, rng)
-            elif state.phase is Phase.DRAWING and turn is not None and turn.drawing_ms is not None:
-                elapsed = min(now, deadline) - turn.drawing_ms
-                due = hints_due(elapsed, len(turn.hint_order), self.settings.draw_ms)
-                if due > turn.hints:
-                    turn.hints = due
-                    self.events.append(Event("hint", {"hint": self.hint()}))
-                if now < deadline:
-                    return
+        while self.step(now, words, rng):
+            pass
+
+    def step(self, now: int, words: WordSource, rng: random.Random) -> bool:
+        """Apply the earliest thing the clock has made due by ``now``; False when nothing was due.
+
+        ``words`` gives the candidate words; it is called only when a new turn is dealt.
+        """
+        state, turn = self.state, self.turn
+        if not self.in_game or turn is None:
+            return False
+        deadline = state.deadline_ms if state.deadline_ms is not None else now
+        if state.phase is Phase.CHOOSING and now >= deadline:
+            self._choose(rng.randrange(len(turn.choices)), deadline, rng)
+            return True
+        if state.phase is Phase.DRAWING and turn.drawing_ms is not None:
+            due = hints_due(min(now, deadline) - turn.drawing_ms, len(turn.hint_order), self.settings.draw_ms)
+            if due > turn.hints:
+                turn.hints = due
+                self.events.append(Event("hint", {"hint": self.hint()}))
+                return True
+            if now >= deadline:
                 self._end_turn(deadline, "time")
-            elif state.phase is Phase.REVEAL and now >= deadline:
-                self._next_turn(deadline, candidates, rng)
-            else:
-                return
+                return True
+        if state.phase is Phase.REVEAL and now >= deadline:
+            self._next_turn(deadline, words(), rng)
+            return True
+        return False
 
     # --- internals ---------------------------------------------------------------------------------
 
@@ -356,7 +368,8 @@ class Room:
         if not any(e.type == "sync" for e in self.events):
             self.events.append(Event("sync"))
 
-    def _require_host(self, player_id: int) -> None:
+    def require_host(self, player_id: int) -> None:
+        """``NotHostError`` unless ``player_id`` hosts the room."""
         self.player(player_id)
         if self.state.host != player_id:
             raise NotHostError("only the host can do this")

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 import inkling
+from inkling.db.broadcast import broadcaster_for
 from inkling.db.engine import PoolSize, engine_for, session_factory
 from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
@@ -20,6 +21,7 @@ from inkling.web.api import auth as auth_api
 from inkling.web.api import captcha, digits, doodles, drawings, games, health, leaderboard, rounds
 from inkling.web.api import models as models_api
 from inkling.web.api import restore as restore_api
+from inkling.web.api import rooms as rooms_api
 from inkling.web.api import words as words_api
 from inkling.web.not_found import add_not_found_page
 from inkling.web.nul_guard import NulGuardMiddleware
@@ -30,10 +32,13 @@ from inkling.web.pages import digits as digits_page
 from inkling.web.pages import game as game_pages
 from inkling.web.pages import home, playground, stats
 from inkling.web.pages import restore as restore_page
+from inkling.web.pages import rooms as rooms_pages
 from inkling.web.pages import words as words_page
+from inkling.web.rooms_runtime import RoomRuntime
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
 from inkling.web.uploads import MULTIPART_OVERHEAD
+from inkling.web.ws import rooms as rooms_ws
 
 WEB_DIR = Path(__file__).parent
 # request bodies larger than this on account routes get 413 before they are read
@@ -49,6 +54,9 @@ BODY_LIMITS = {
     "/api/v1/rounds/": INK_BODY_LIMIT,
     "/api/v1/games": AUTH_BODY_LIMIT,
     "/api/v1/drawings": INK_BODY_LIMIT,
+    "/api/v1/rooms": AUTH_BODY_LIMIT,  # settings with a custom word list, a name
+    "/rooms": AUTH_BODY_LIMIT,
+    "/r/": AUTH_BODY_LIMIT,
 }
 BODY_LIMITS["/play"] = AUTH_BODY_LIMIT  # the category form
 BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image plus the multipart envelope
@@ -80,6 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the request thread pool to the settings (the database pool matches it)."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
     yield
+    await app.state.rooms.close()  # the rooms' clock and broadcaster of this process
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -97,6 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # one intra-op thread per request: faster than two on a small box under concurrent requests
     app.state.predictors = PredictorProvider(engine, threads=1)
     app.state.restore_predictors = PredictorProvider(engine)  # one big frame: all cores help
+    app.state.rooms = RoomRuntime(
+        app.state.sessions, app.state.predictors, broadcaster_for(settings.database_url), app.state
+    )
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(NulGuardMiddleware, max_bytes=TEXT_BODY_LIMIT)  # inside the body limits
     app.add_middleware(BodyLimitMiddleware, limits=BODY_LIMITS)
@@ -126,4 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(restore_api.router)
     app.include_router(restore_page.router)
+    app.include_router(rooms_api.router)
+    app.include_router(rooms_ws.router)
+    app.include_router(rooms_pages.router)
     return app

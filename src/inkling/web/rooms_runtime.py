@@ -1,0 +1,116 @@
+"""What a server process needs to run rooms: the broadcaster, the rooms' clock, and a way to call services.
+
+The process keeps no room state: :class:`RoomRuntime` only fans out messages (``inkling.db.broadcast``)
+and, once the process serves a room connection, runs the rooms' clock — every :data:`TICK_S` it
+claims the rooms whose clock is due (any room: processes share the work through the database) and
+advances them in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import anyio.from_thread
+import anyio.to_thread
+from sqlalchemy.orm import Session, sessionmaker
+
+from inkling.db.broadcast import LocalBroadcaster
+from inkling.services.doodles import doodle_predictor, guess_doodle
+from inkling.services.models import PredictorProvider
+from inkling.services.room_clock import Ranked, advance_room, claim_due_rooms
+
+TICK_S = 0.2  # how often a process looks for rooms whose clock is due
+MODEL_TOP = 5  # ranked guesses the model gives per look
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+
+class RoomRuntime:
+    """The broadcaster, the clock and the thread-pool bridge of one server process."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        predictors: PredictorProvider,
+        broadcaster: LocalBroadcaster,
+        state: Any,
+    ) -> None:
+        """``state`` is the app's state: tests set its ``clock`` (and ``rng``) to control time."""
+        self.sessions = sessions
+        self.predictors = predictors
+        self.broadcaster = broadcaster
+        self.state = state
+        self._ticker: asyncio.Task[None] | None = None
+
+    def now(self) -> datetime:
+        """The server's time (``app.state.clock`` when a test set one)."""
+        clock = getattr(self.state, "clock", None)
+        return clock() if clock is not None else datetime.now(UTC)
+
+    def rng(self) -> random.Random:
+        """The word picker (``app.state.rng`` when a test set one)."""
+        return getattr(self.state, "rng", None) or random.Random()
+
+    def predict(self, ink: list[Any]) -> Ranked:
+        """The model's ranked guesses for raw ink (thread pool only)."""
+        found = guess_doodle(doodle_predictor(self.predictors), ink, top=MODEL_TOP)
+        return [(guess.word, guess.probability) for guess in found.guesses]
+
+    async def in_thread(self, work: Callable[[Session], T]) -> T:
+        """Run ``work(session)`` in the thread pool with a new session, committed when it returns."""
+
+        def run() -> T:
+            with self.sessions() as session:
+                result = work(session)
+                session.commit()
+                return result
+
+        return await anyio.to_thread.run_sync(run)
+
+    async def publish(self, room_id: int, messages: list[dict[str, Any]]) -> None:
+        """Send ``messages`` to the room's connections, in every process."""
+        await self.broadcaster.publish(room_id, messages)
+
+    def publish_from_thread(self, room_id: int, messages: list[dict[str, Any]]) -> None:
+        """:meth:`publish` from a request's worker thread (after its commit)."""
+        if messages:
+            anyio.from_thread.run(self.publish, room_id, messages)
+
+    def ensure_clock(self) -> None:
+        """Run the rooms' clock in this process from now on (the first room connection starts it)."""
+        if self._ticker is None or self._ticker.done():
+            self._ticker = asyncio.create_task(self._run_clock(), name="inkling-rooms-clock")
+
+    async def tick(self) -> None:
+        """Advance every room whose clock is due now, and publish what changed."""
+        now = self.now()
+        claimed = await self.in_thread(lambda session: claim_due_rooms(session, now))
+        rng = self.rng()
+        for room_id in claimed:
+            messages = await anyio.to_thread.run_sync(
+                lambda room_id=room_id: advance_room(self.sessions, room_id, now, self.predict, rng)
+            )
+            await self.publish(room_id, messages)
+
+    async def _run_clock(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:  # an outage must not stop the clock for good
+                log.exception("the rooms' clock failed; trying again")
+            await asyncio.sleep(TICK_S)
+
+    async def close(self) -> None:
+        """Stop the clock and the broadcaster."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        await self.broadcaster.close()
