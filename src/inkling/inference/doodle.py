@@ -6,6 +6,7 @@ empty guess list, and the model is not run for it; the game shows "…" rather t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -18,6 +19,10 @@ from inkling.ink import Ink, parse_ink
 
 DEFAULT_TOP = 5  # guesses returned unless asked otherwise
 DEFAULT_BATCH = 256  # rows per ONNX Runtime call in predict_batch
+# threads that turn drawings into input tensors at once: that work is Python holding the GIL, and more
+# threads at it only hand the GIL around (32 threads on 2 cores fell into bursts of 100k context switches
+# a second, 4 ms of CPU a guess instead of 1.2); any number of threads wait for the shared model call
+PREPARE_SLOTS = 2
 LOGIT_KINDS = ("logits",)  # output kinds that need a softmax; "probabilities" are used as they are
 
 
@@ -59,7 +64,8 @@ class DoodlePredictor(OnnxModel):
     """A doodle classifier: raw ink, parsed ``Ink`` or 28x28 bitmaps in, ranked official words out.
 
     Concurrent calls (request threads of a server) share model calls: each thread prepares its own
-    input, and a ``MicroBatcher`` runs the model once on the rows of all threads ready together.
+    input (at most ``prepare_slots`` threads at once), and a ``MicroBatcher`` runs the model once on the
+    rows of all threads ready together.
     """
 
     def __init__(
@@ -70,6 +76,7 @@ class DoodlePredictor(OnnxModel):
         strict_times: bool = True,
         max_batch: int = DEFAULT_MAX_BATCH,
         max_wait: float = DEFAULT_MAX_WAIT,
+        prepare_slots: int = PREPARE_SLOTS,
         **identity: Any,
     ) -> None:
         """``identity``: ``name``, ``version``, ``threads`` (see ``OnnxModel``); ``max_batch`` rows and
@@ -86,6 +93,7 @@ class DoodlePredictor(OnnxModel):
         if isinstance(width, int) and width != len(self.classes):
             raise InputError(f"model {self.model_name}: {width} outputs but {len(self.classes)} classes")
         self.batcher = MicroBatcher(self._run_model, max_batch=max_batch, max_wait=max_wait)
+        self._preparing = threading.BoundedSemaphore(prepare_slots)
 
     def __repr__(self) -> str:
         version = f" v{self.version}" if self.version is not None else ""
@@ -113,9 +121,10 @@ class DoodlePredictor(OnnxModel):
         chunks = []
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
-            if not isinstance(chunk, np.ndarray):
-                chunk = [self.prepare(item) for item in chunk]
-            x = build_input(chunk, self.contract)
+            with self._preparing:
+                if not isinstance(chunk, np.ndarray):
+                    chunk = [self.prepare(item) for item in chunk]
+                x = build_input(chunk, self.contract)
             chunks.append(self.batcher.run(x, slot))
         if not chunks:
             return np.zeros((0, len(self.classes)), dtype=np.float32)

@@ -38,7 +38,8 @@ class GuessPublic(BaseModel):
 
 
 class DoodleGuessPublic(BaseModel):
-    """The model's ranked guesses, which model (``name@version``) and the server's compute time."""
+    """The model's ranked guesses, which model (``name@version``) and the server's time (``elapsed_ms``:
+    parse, rasterise and model, waiting for concurrent guesses that share the model call included)."""
 
     guesses: list[GuessPublic]
     model: str
