@@ -36,6 +36,7 @@ from inkling.services.passwords import (
     needs_rehash,
     verify_password,
 )
+from inkling.services.rooms import release_shared_seats
 
 SESSION_LIFETIME = timedelta(days=14)
 # a session's expiry slides forward at most this often (saves a write per request)
@@ -219,6 +220,7 @@ def merge_guest(session: Session, guest: User, account: User) -> int:
     if not guest.is_guest or account.is_guest or guest.id == account.id:
         return 0
     moved = 0
+    release_shared_seats(session, guest, account)
     for table, column in _rows_owned_by_users():
         result = session.execute(
             update(table).where(table.c[column] == guest.id).values({column: account.id})

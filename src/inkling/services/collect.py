@@ -4,8 +4,9 @@
   (``parse_ink``, strict times) and stores a ``drawings`` row with source ``collect``.
 * ``word_gallery`` pages through the stored drawings of one word (game rounds and collected ones), with
   whether the machine recognised each.
-* ``labelled_records`` / ``export_ndjson`` write the labelled drawings — collected ones, and game
-  drawings a player confirmed or corrected (``feedback``, the latest label wins) — as Quick, Draw!
+* ``labelled_records`` / ``export_ndjson`` write the labelled drawings — collected ones, rooms' drawings
+  (``room``, labelled with the word the drawer chose), and game drawings a player confirmed or
+  corrected (``feedback``, the latest label wins) — as Quick, Draw!
   raw ndjson (``word``, ``countrycode``, ``timestamp``, ``recognized``, ``key_id``, ``drawing`` plus
   ``source``), the format ``inkling.datasets.quickdraw`` and the trainer read.
 """
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from inkling.db.models import Drawing, Feedback, Round, User, Word
 from inkling.ink import Ink, InkError, parse_ink
+from inkling.services.room_ink import ROOM_SOURCE, labelled_room_drawings
 
 COLLECT_SOURCE = "collect"  # drawings.source of drawings made for the data set
 FEEDBACK_SOURCE = "feedback"  # the export's source for game drawings labelled by a player
@@ -190,6 +192,8 @@ def labelled_records(session: Session, *, batch: int = 500) -> Iterator[dict[str
     )
     for drawing, word in session.execute(collected):
         yield _record(drawing, word, COLLECT_SOURCE, None)
+    for drawing, word, guessed in labelled_room_drawings(session, batch=batch):
+        yield _record(drawing, word, ROOM_SOURCE, guessed)
     latest = (
         select(Feedback.drawing_id, func.max(Feedback.id).label("feedback_id"))
         .group_by(Feedback.drawing_id)
@@ -201,7 +205,7 @@ def labelled_records(session: Session, *, batch: int = 500) -> Iterator[dict[str
         .join(Feedback, Feedback.id == latest.c.feedback_id)
         .join(Word, Word.id == Feedback.correct_word_id)
         .outerjoin(Round, Round.drawing_id == Drawing.id)
-        .where(Drawing.source != COLLECT_SOURCE, Drawing.source != "digit")
+        .where(Drawing.source.not_in((COLLECT_SOURCE, ROOM_SOURCE, "digit")))
         .order_by(Drawing.id)
         .execution_options(yield_per=batch)
     )

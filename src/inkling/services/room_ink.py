@@ -7,16 +7,16 @@ drawer's operations; the operation's id is its sequence number in the room's mes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from inkling.db.models import Drawing
+from inkling.db.models import Drawing, Word
 from inkling.db.room_models import Room as RoomRow
-from inkling.db.room_models import RoomStroke, RoomTurn
+from inkling.db.room_models import RoomGuess, RoomStroke, RoomTurn
 from inkling.game.sketch import POINTS, point_count, replay
 from inkling.ink import MAX_POINTS, InkError, parse_ink
 
@@ -102,3 +102,18 @@ def store_turn_drawing(session: Session, turn: RoomTurn, user_id: int | None) ->
     session.flush()
     turn.drawing_id = drawing.id
     return drawing
+
+
+def labelled_room_drawings(session: Session, *, batch: int = 500) -> Iterator[tuple[Drawing, str, bool]]:
+    """Turns' drawings of an official word: the drawing, its word, whether anyone (or the model) got it."""
+    guessed = exists().where(RoomGuess.turn_id == RoomTurn.id, RoomGuess.verdict == "correct")
+    query = (
+        select(Drawing, Word.text, guessed)
+        .join(Word, Word.id == Drawing.word_id)
+        .join(RoomTurn, RoomTurn.drawing_id == Drawing.id)
+        .where(Drawing.source == ROOM_SOURCE)
+        .order_by(Drawing.id)
+        .execution_options(yield_per=batch)
+    )
+    for drawing, word, hit in session.execute(query):
+        yield drawing, word, bool(hit)

@@ -107,7 +107,7 @@ def lock_and_load(session: Session, room_id: int, now: datetime) -> LoadedRoom:
 
 def record_line(session: Session, loaded: LoadedRoom, result: GuessResult, now: datetime) -> RoomGuess:
     """Store a typed (or said) line and queue its chat messages."""
-    turn_id = loaded.row.current_turn_id if loaded.room.phase is Phase.DRAWING else None
+    turn_id = loaded.row.current_turn_id if result.elapsed_ms is not None else None  # a guess at a drawing
     line = RoomGuess(
         room_id=loaded.row.id,
         turn_id=turn_id,

@@ -352,6 +352,17 @@ def send_line(session: Session, room_id: int, player_id: int, text: str, now: da
     return save(session, loaded, now)
 
 
+def release_shared_seats(session: Session, guest: User, account: User) -> None:
+    """Before a guest's rows pass to ``account`` (log-in): the guest's seat in a room where the account
+    sits already keeps its turns and guesses but loses its owner (one seat per user and room)."""
+    sits = select(RoomPlayer.room_id).where(RoomPlayer.user_id == account.id)
+    session.execute(
+        update(RoomPlayer)
+        .where(RoomPlayer.user_id == guest.id, RoomPlayer.room_id.in_(sits))
+        .values(user_id=None, present=False)
+    )
+
+
 # --- presence ----------------------------------------------------------------------------------------
 
 

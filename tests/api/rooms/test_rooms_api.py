@@ -4,12 +4,17 @@ kick, leave, history — each refusal a clear 4xx that changes nothing."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from inkling.db.engine import session_scope
+from inkling.services import accounts
+from inkling.services.passwords import hasher_for
 from inkling.services.rooms import CODE_ALPHABET, PRIVATE_CODE_LENGTH, PUBLIC_CODE_LENGTH, ROOMS_PER_USER
+from tests.api.auth_support import GOOD_PASSWORD
 from tests.api.rooms.support import (
     counts,
     csrf,
@@ -213,3 +218,24 @@ def test_a_players_finished_rooms_are_their_history(room_app: TestClient) -> Non
     history = bob.get("/api/v1/rooms/history").json()
     assert [(h["code"], h["name"], h["rank"]) for h in history] == [(code, "Bob", 1)]
     assert friend(room_app).get("/api/v1/rooms/history").json() == []
+
+
+def test_a_guest_who_logs_in_keeps_one_seat_per_room(room_app: TestClient, engine: Engine) -> None:
+    code = make_room(room_app)
+    with session_scope(engine) as session:
+        accounts.signup(
+            session,
+            hasher_for("test"),
+            username="carol",
+            password=GOOD_PASSWORD,
+            captcha_required=False,
+            now=datetime.now(UTC),
+        )
+    carol, guest = friend(room_app), friend(room_app)
+    assert carol.post("/api/v1/auth/login", json={"username": "carol", "password": GOOD_PASSWORD}).is_success
+    carol_seat = join(carol, code, "Carol")["you"]
+    join(guest, code, "Bob")
+    login = post(guest, "/api/v1/auth/login", {"username": "carol", "password": GOOD_PASSWORD})
+    assert login.status_code == 200, login.text
+    view = guest.get(f"/api/v1/rooms/{code}").json()
+    assert view["you"] == carol_seat and [p["name"] for p in view["players"]] == ["Inkling", "Ann", "Carol"]

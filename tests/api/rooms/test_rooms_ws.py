@@ -12,6 +12,7 @@ from inkling.db.engine import session_scope
 from inkling.db.models import Drawing, Word
 from inkling.db.room_models import RoomGuess, RoomTurn
 from inkling.game.room_settings import CHOOSE_MS, MODEL_FIRST_MS, REVEAL_MS, ROUND_END_MS
+from inkling.services.collect import labelled_records
 from tests.api.game_support import recognised_drawing
 from tests.api.rooms.support import (
     connected,
@@ -91,6 +92,8 @@ def test_a_whole_game_of_two_turns(room_app: TestClient, engine: Engine) -> None
         assert turns[1].drawing_id is None  # nothing was drawn
         verdicts = [g.verdict for g in session.scalars(select(RoomGuess).order_by(RoomGuess.id))]
         assert verdicts == ["wrong", "correct"]
+        exported = [r for r in labelled_records(session) if r["source"] == "room"]  # learning data
+        assert [(r["word"], r["recognized"], r["drawing"]) for r in exported] == [(word, True, drawing.ink)]
 
 
 def test_a_reconnecting_player_rejoins_where_the_room_is(room_app: TestClient) -> None:
