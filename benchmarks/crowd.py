@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 from sqlalchemy import bindparam, create_engine, text
 
+from benchmarks.light_http import Answer, LightClient, NoAnswer
 from inkling.db.engine import normalise_url
 
 RAW_SAMPLES = (
@@ -119,14 +120,14 @@ class GaveUp(Exception):
 class Player:
     """One simulated player with its own cookie jar and CSRF token."""
 
-    def __init__(self, http: httpx.AsyncClient, stats: Stats, pace: float, rng: random.Random) -> None:
+    def __init__(self, http: LightClient, stats: Stats, pace: float, rng: random.Random) -> None:
         self.http = http
         self.stats = stats
         self.pace = pace  # replay speed: 1.0 is the recorded pace, 4.0 four times faster
         self.rng = rng
         self.csrf: str | None = None
 
-    async def call(self, method: str, route: str, path: str, **kw: Any) -> httpx.Response | None:
+    async def call(self, method: str, route: str, path: str, **kw: Any) -> Answer | None:
         """One request, timed under ``route``; ``None`` (and an error counted) for an error status.
 
         :class:`GaveUp` when no answer came at all.
@@ -136,8 +137,8 @@ class Player:
         self.stats.requests += 1
         try:
             response = await self.http.request(method, path, headers=headers, **kw)
-        except httpx.HTTPError as error:
-            self.stats.error(type(error).__name__, f"{route}: {type(error).__name__}: {error}")
+        except NoAnswer as error:
+            self.stats.error("no answer", f"{route}: {error}")
             raise GaveUp from error
         took = (time.perf_counter() - started) * 1000
         self.stats.latency_ms[route].append(took)
@@ -252,12 +253,14 @@ async def run_crowd(
 
     async def one(index: int) -> None:
         await asyncio.sleep(rng.uniform(0, stagger_s))
-        limits = httpx.Limits(max_connections=2)
-        async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as http:
-            player = Player(http, stats, pace, random.Random(seed * 100_003 + index))
-            account = accounts[index] if index < len(accounts) else None
+        http = LightClient(base_url, timeout_s)
+        player = Player(http, stats, pace, random.Random(seed * 100_003 + index))
+        account = accounts[index] if index < len(accounts) else None
+        try:
             with contextlib.suppress(GaveUp):
                 await player.play(account, drawings, rounds)
+        finally:
+            await http.aclose()
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(players)))

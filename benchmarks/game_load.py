@@ -18,6 +18,7 @@ import asyncio
 import os
 import platform
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Outcome:
     healthy_after: bool
     stop_s: float
     killed: bool
+    client_cpu_ms: float  # the load generator's own CPU per request (it shares the machine's cores)
 
 
 def percentiles(values: list[float]) -> str:
@@ -64,6 +66,7 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
     with tempfile.TemporaryDirectory() as tmp, fresh_database(args.db, Path(tmp), args.postgres_url) as url:
         with serve(url, Path(tmp), workers=args.workers, source=source, env=env) as server:
             accounts = asyncio.run(sign_up(server.url, int(players * args.account_share), seed=players))
+            cpu_before = time.process_time()
             stats, wall = asyncio.run(
                 run_crowd(
                     server.url,
@@ -76,13 +79,15 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
                     timeout_s=args.timeout,
                 )
             )
+            client_cpu_ms = (time.process_time() - cpu_before) * 1000 / max(stats.requests, 1)
             try:
                 healthy = httpx.get(f"{server.url}/api/v1/health", timeout=10).status_code == 200
             except httpx.HTTPError:
                 healthy = False
             server.stop(grace_s=60)
         checked = audit(url, stats)
-    return Outcome(players, stats, wall, checked, healthy, server.stop_seconds or 0.0, server.killed)
+    stopped = server.stop_seconds or 0.0
+    return Outcome(players, stats, wall, checked, healthy, stopped, server.killed, client_cpu_ms)
 
 
 def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
@@ -94,9 +99,9 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     print(f"\n{label}; {os.cpu_count()} CPUs ({machine}); pace x{args.pace:g}; {args.rounds} rounds a game\n")
     print(
         "| players | done | requests | req/s | errors (by status) | rounds acknowledged | stored with ink "
-        "| lost | ink p50/p95/p99 ms | finish p50/p95/p99 ms | health after | stop s |"
+        "| lost | ink p50/p95/p99 ms | finish p50/p95/p99 ms | health after | stop s | client CPU/req |"
     )
-    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|")
+    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|")
     for o in outcomes:
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(o.stats.errors.items())) or "0"
         rate = o.stats.requests / o.wall_s
@@ -106,7 +111,7 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
             f"| {o.players} | {o.stats.players_done} | {o.stats.requests} | {rate:.0f} | {errors} "
             f"| {o.audit.acknowledged} | {o.audit.stored} | {len(o.audit.missing)} "
             f"| {percentiles(latency[INK_ROUTE])} | {percentiles(latency[FINISH_ROUTE])} "
-            f"| {'yes' if o.healthy_after else 'NO'} | {stopped} |"
+            f"| {'yes' if o.healthy_after else 'NO'} | {stopped} | {o.client_cpu_ms:.2f} ms |"
         )
     for o in outcomes:
         print(f"\n{o.players} players, client latency per route (ms):\n")
