@@ -12,9 +12,9 @@ from inkling.services.models import PredictorProvider
 
 TASK = "doodle"
 # Concurrent guesses run side by side: each request thread parses and rasterises its own drawing
-# (vectorised numpy) and the predictor's MicroBatcher runs the model once for all drawings ready
-# together. (Until issue 11 a one-slot semaphore serialised guesses, since the Python ink pipeline held
-# the GIL; with batching, one process serves several times as many guesses: docs/BENCHMARKS.md.)
+# (vectorised numpy; at most inference.doodle.PREPARE_SLOTS threads at once) and the predictor's
+# MicroBatcher runs the model once for all drawings ready together. Until issue 11 a one-slot semaphore
+# here serialised whole guesses, model included (docs/BENCHMARKS.md, "Live guess capacity").
 
 
 @dataclass(frozen=True)
