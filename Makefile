@@ -13,7 +13,9 @@ run: $(BIN)/.installed ## install, migrate the database, load the words and mode
 	$(BIN)/inkling models load
 	$(BIN)/inkling serve --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed-dev ## install test and training tools (tests train tiny models) and run the whole suite
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+
+test: $(BIN)/.installed-dev $(AXE) ## install test and training tools (tests train tiny models) and run the whole suite
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest
@@ -32,6 +34,10 @@ $(BIN)/.installed: pyproject.toml | $(BIN)/python
 $(BIN)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[train,dev]"
 	touch $@ $(BIN)/.installed
+
+# axe-core for the browser tests' accessibility check (npm; skipped with a message where npm fails)
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	-cd tests/e2e/axe && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js
 
 lint: $(BIN)/.installed-dev ## ruff lint and format check
 	$(BIN)/ruff check src tests benchmarks

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.api.game_support import recognised_drawing
+from tests.e2e.axe_support import axe_source, blocking_violations
 from tests.e2e.drawing_support import draw, draw_by_touch
 from tests.e2e.live import isolated_test_env, live_server, watch_console
 
@@ -50,6 +51,12 @@ def _word_on_the_card(page: Any, number: int) -> str:
     return page.locator("#word").inner_text()
 
 
+def _accessible(page: Any) -> None:
+    """No critical or serious axe-core violation on the page (when axe-core is installed)."""
+    if axe_source() is not None:
+        assert blocking_violations(page) == [], page.url
+
+
 def _rounds(page: Any, base_url: str, game_id: int) -> list[dict[str, Any]]:
     return page.request.get(f"{base_url}/api/v1/games/{game_id}").json()["rounds"]
 
@@ -67,6 +74,8 @@ def test_a_naive_player_draws_on_the_word_card_and_is_recognised(
         word = _word_on_the_card(page, number)
         page.wait_for_timeout(1_500)  # reading the card costs no drawing time
         assert page.locator("#word-card").is_visible() and page.locator("#got-it").is_visible()
+        if number == 1:
+            _accessible(page)
         draw(page, recognised_drawing(data_dir, word))  # straight onto the card: never "Got it!"
         assert page.locator("#word-card").is_hidden() and page.locator("#game-actions").is_visible()
         try:
@@ -85,6 +94,7 @@ def test_a_naive_player_draws_on_the_word_card_and_is_recognised(
             page.click("#next")
         # a recognised round moves on by itself after the countdown: no click on Next
     page.wait_for_url(re.compile(rf".*/games/{game_id}$"), timeout=20_000)
+    _accessible(page)
     rounds = _rounds(page, game_server, game_id)
     assert recognised >= 5, f"only {recognised} of 6 drawings were recognised"
     for played in rounds:
@@ -107,6 +117,8 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
         word = _word_on_the_card(page, number)
         page.tap("#got-it")
         page.wait_for_selector("#draw-word-box:not([hidden])")
+        if number == 1:
+            _accessible(page)
         for needed in ("#draw-word", "#pad", "#give-up"):  # all on screen at once: no scrolling to play
             box = page.locator(needed).bounding_box()
             assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], needed
@@ -123,6 +135,7 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
         page.tap("#next")
     page.wait_for_url(re.compile(rf".*/games/{game_id}$"), timeout=20_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _accessible(page)
     rounds = _rounds(page, game_server, game_id)
     assert len(rounds) == 6 and all(not r["result"]["blank"] for r in rounds)
     assert sum(r["result"]["recognized"] for r in rounds) >= 4
