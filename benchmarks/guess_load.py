@@ -10,9 +10,9 @@ Markdown. ``--baseline-rev REV`` first runs the same load against a server of gi
 prints both and their ratios; ``--rounds N`` alternates the two N times (on a shared machine the
 load of others moves every figure) and compares the medians.
 
-The clients are asyncio streams speaking plain HTTP/1.1 on keep-alive connections (about 0.1 ms of CPU
-per request, where httpx took about 5): on a small machine the load generator shares the cores with the
-server, and a heavy client would measure itself.
+The clients speak plain HTTP/1.1 on keep-alive connections (``benchmarks.light_http``, about 0.1 ms of
+CPU per request, where httpx took about 5): on a small machine the load generator shares the cores with
+the server, and a heavy client would measure itself.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script (benchmarks/guess_load.py): make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.light_http import LightClient, NoAnswer
 from benchmarks.serving import serve, source_tree
 
 RAW = Path("quickdraw/quickdraw_raw_sample.ndjson.gz")
@@ -67,42 +68,8 @@ class Stats:
     cpu_s: float = 0.0  # the server process's CPU time during the run
 
 
-class Connection:
-    """One keep-alive HTTP/1.1 connection that posts JSON and reads the answer."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
-        """Status code and body of ``POST path`` with a JSON ``body`` (reconnects when closed)."""
-        if self.writer is None or self.writer.is_closing():
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        )
-        self.writer.write(head.encode() + body)
-        lines = (await self.reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
-        status = int(lines[0].split()[1])
-        headers = dict(line.split(b":", 1) for line in lines[1:] if b":" in line)
-        length = int(headers.get(b"content-length", headers.get(b"Content-Length", b"0")))
-        answer = await self.reader.readexactly(length)
-        if headers.get(b"connection", b"").strip().lower() == b"close":
-            self.close()
-        return status, answer
-
-    def close(self) -> None:
-        """Close the connection (the next ``post`` opens a new one)."""
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-
 async def client(
-    connection: Connection, work: list[bytes], stop_at: float, budget: list[int], stats: Stats
+    connection: LightClient, work: list[dict[str, Any]], stop_at: float, budget: list[int], stats: Stats
 ) -> None:
     """Send this client's requests one after another (closed loop) until time or the budget runs out."""
     for body in cycle(work):
@@ -111,17 +78,16 @@ async def client(
         budget[0] -= 1
         started = time.perf_counter()
         try:
-            status, answer = await connection.post(ROUTE, body)
-        except (OSError, asyncio.IncompleteReadError, ValueError) as error:
-            stats.errors.append(f"{type(error).__name__}: {error}")
-            connection.close()
+            answer = await connection.request("POST", ROUTE, json=body)
+        except NoAnswer as error:
+            stats.errors.append(str(error))
             continue
         took = (time.perf_counter() - started) * 1000
-        if status != 200:
-            stats.errors.append(f"{status}: {answer[:120]!r}")
+        if answer.status_code != 200:
+            stats.errors.append(f"{answer.status_code}: {answer.text[:120]}")
             continue
         stats.client.append(took)
-        stats.server.append(json.loads(answer)["elapsed_ms"])
+        stats.server.append(answer.json()["elapsed_ms"])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -130,15 +96,16 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-async def run(url: str, pid: int, work: list[bytes], clients: int, seconds: float, limit: int) -> Stats:
+async def run(
+    url: str, pid: int, work: list[dict[str, Any]], clients: int, seconds: float, limit: int
+) -> Stats:
     """Warm up, then ``clients`` concurrent clients; returns the raw figures."""
-    host, port = url.removeprefix("http://").split(":")
-    connections = [Connection(host, int(port)) for _ in range(clients)]
+    connections = [LightClient(url) for _ in range(clients)]
     warm_up = [(connections[0], body) for body in work[:WARM_UP]] + [(c, work[0]) for c in connections]
     for connection, body in warm_up:  # the model loaded and every connection open
-        status, answer = await connection.post(ROUTE, body)
-        if status != 200:
-            raise RuntimeError(f"warm-up request failed: {status} {answer[:200]!r}")
+        answer = await connection.request("POST", ROUTE, json=body)
+        if answer.status_code != 200:
+            raise RuntimeError(f"warm-up request failed: {answer.status_code} {answer.text[:200]}")
     stats = Stats()
     shares = [work[i::clients] for i in range(clients)]
     budget = [limit]
@@ -151,11 +118,11 @@ async def run(url: str, pid: int, work: list[bytes], clients: int, seconds: floa
     stats.wall_s = time.perf_counter() - started
     stats.cpu_s = cpu_seconds(pid) - cpu_before
     for connection in connections:
-        connection.close()
+        await connection.aclose()
     return stats
 
 
-def load(args: argparse.Namespace, work: list[bytes], source: Path | None) -> Stats:
+def load(args: argparse.Namespace, work: list[dict[str, Any]], source: Path | None) -> Stats:
     """Serve ``source`` (this tree when ``None``) on a fresh database and put the load on it."""
     with tempfile.TemporaryDirectory() as tmp:
         database = f"sqlite:///{Path(tmp) / 'inkling.db'}"
@@ -220,7 +187,7 @@ def main() -> None:
         "--rounds", type=int, default=1, help="with --baseline-rev: alternate the two N times"
     )
     args = parser.parse_args()
-    work = [json.dumps({"ink": ink, "top": 5}).encode() for ink in prefixes(args.data_dir, args.every)]
+    work = [{"ink": ink, "top": 5} for ink in prefixes(args.data_dir, args.every)]
     load_before = os.getloadavg()[0]
     results: list[tuple[str, Stats]] = []
     if args.baseline_rev:
