@@ -35,6 +35,12 @@ export function renderWord(state, names) {
   line.classList.remove("room-hint");
   if (state.phase === "lobby") {
     line.textContent = "Waiting in the lobby";
+  } else if (state.phase === "lobby") {
+    const people = state.players.filter((p) => !p.model).length;
+    overlay.append(el("p", "overlay-title", "Invite your friends"), el("p", "", "Share the link, or this code:"));
+    overlay.append(el("p", "room-code-big", state.code));
+    const host = state.you !== null && state.you === state.host;
+    overlay.append(el("p", "count", `${people} in the room · ${host ? "start when everyone is here" : "the host starts the game"}`));
   } else if (state.phase === "finished") {
     line.textContent = "Game over!";
   } else if (!turn) {
