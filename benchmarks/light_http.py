@@ -59,6 +59,16 @@ class LightClient:
             raise NoAnswer(f"{type(error).__name__}: {error}") from error
 
     async def _exchange(self, method: str, path: str, body_json: Any, headers: dict[str, str]) -> Answer:
+        reused = self._writer is not None and not self._writer.is_closing()
+        try:
+            return await self._send(method, path, body_json, headers)
+        except (ConnectionError, asyncio.IncompleteReadError) as error:
+            if not reused or (isinstance(error, asyncio.IncompleteReadError) and error.partial):
+                raise
+            await self.aclose()  # the server closed the idle keep-alive connection: once more, anew
+            return await self._send(method, path, body_json, headers)
+
+    async def _send(self, method: str, path: str, body_json: Any, headers: dict[str, str]) -> Answer:
         if self._writer is None or self._writer.is_closing():
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
