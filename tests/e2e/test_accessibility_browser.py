@@ -62,3 +62,29 @@ def test_every_page_passes_axe(browser: Any, site: str, screen: str) -> None:
     assert {path: problems for path, problems in found.items() if problems} == {}
     assert [e for e in errors if "404" not in e] == []  # the 404 page's own status is no error
     context.close()
+
+
+def test_a_keyboard_user_signs_up_without_drawing(browser: Any, site: str) -> None:
+    """The captcha's alternative: no drawing, no mouse, no third party (a proof of work in the page)."""
+    page = browser.new_page()
+    errors = watch_console(page)
+    page.goto(f"{site}/")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.outerHTML").startswith('<a class="skip-link"')
+    page.goto(f"{site}/signup")
+    page.focus("input[name=username]")
+    page.keyboard.type("keyboard_only")
+    for field in ("password", "password_confirm"):
+        page.focus(f"input[name={field}]")
+        page.keyboard.type("correct horse battery")
+    page.focus("#captcha-work")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('captcha-pass').value !== ''", timeout=60_000)
+    assert "without drawing" in page.locator("#captcha-status").inner_text()
+    assert blocking_violations(page) == []
+    page.focus("input[name=password_confirm]")
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_url(lambda url: "/signup" not in url)
+    assert "keyboard_only" in page.locator(".nav-user").inner_text()
+    assert errors == []
+    page.close()

@@ -124,9 +124,7 @@ def issue_challenge(
 ) -> Issued:
     """A new challenge for ``client_key`` (``CaptchaError`` 429 when it asked too often)."""
     now = now or utcnow()
-    issued, failures = _client_counts(session, client_key, now)
-    if issued >= MAX_CLIENT_CHALLENGES or failures >= MAX_CLIENT_FAILURES:
-        raise CaptchaError(429, "rate_limited", "too many captcha challenges or failures; try again later")
+    check_client_limits(session, client_key, now)
     token = secrets.token_urlsafe(24)
     digit = secrets.randbelow(10) if digit is None else digit
     challenge = CaptchaChallenge(
@@ -138,12 +136,52 @@ def issue_challenge(
     return Issued(token, digit, challenge.expires_at)
 
 
-def _fail(session: Session, challenge: CaptchaChallenge, reason: str, message: str) -> CaptchaError:
-    """Count a failed attempt (committed by the caller) and return the error to raise."""
+def check_client_limits(session: Session, client_key: str, now: datetime) -> None:
+    """``CaptchaError`` 429 when ``client_key`` asked for too many challenges or failed too often."""
+    issued, failures = _client_counts(session, client_key, now)
+    if issued >= MAX_CLIENT_CHALLENGES or failures >= MAX_CLIENT_FAILURES:
+        raise CaptchaError(429, "rate_limited", "too many captcha challenges or failures; try again later")
+
+
+def open_challenge(session: Session, token: str, now: datetime) -> CaptchaChallenge:
+    """The challenge of ``token`` if it may still be solved (404, 409, 410 or 429 otherwise)."""
+    challenge = session.get(CaptchaChallenge, token_hash(token))
+    if challenge is None:
+        raise CaptchaError(404, "unknown", "no such captcha challenge")
+    if challenge.solved_at is not None:
+        raise CaptchaError(409, "used", "this captcha challenge was already solved")
+    if _aware(challenge.expires_at) <= now:
+        raise CaptchaError(410, "expired", "this captcha challenge has expired; ask for a new one")
+    if challenge.attempts >= MAX_ATTEMPTS:
+        raise CaptchaError(429, "too_many_attempts", "too many failed attempts on this challenge")
+    _, failures = _client_counts(session, challenge.client_key, now)
+    if failures >= MAX_CLIENT_FAILURES:
+        raise CaptchaError(429, "rate_limited", "too many failed captcha attempts; try again later")
+    return challenge
+
+
+def issue_pass(session: Session, challenge: CaptchaChallenge, now: datetime) -> Solved:
+    """Mark ``challenge`` solved and hand out its one-time sign-up pass."""
+    pass_token = secrets.token_urlsafe(32)
+    challenge.solved_at = now
+    challenge.pass_hash = token_hash(pass_token)
+    challenge.pass_expires_at = now + PASS_TTL
+    session.flush()
+    return Solved(pass_token, challenge.pass_expires_at)
+
+
+def fail_attempt(session: Session, challenge: CaptchaChallenge, reason: str, message: str) -> CaptchaError:
+    """Count a failed attempt (committed by the caller) and return the error (422) to raise."""
     challenge.attempts += 1
     session.flush()
+    return CaptchaError(422, reason, message)
+
+
+def _fail(session: Session, challenge: CaptchaChallenge, reason: str, message: str) -> CaptchaError:
+    """Count a failed drawing (committed by the caller); the error says how many attempts are left."""
+    error = fail_attempt(session, challenge, reason, message)
     left = max(0, MAX_ATTEMPTS - challenge.attempts)
-    return CaptchaError(422, reason, f"{message} ({left} attempt{'s' if left != 1 else ''} left)")
+    return CaptchaError(422, reason, f"{error} ({left} attempt{'s' if left != 1 else ''} left)")
 
 
 def solve_challenge(
@@ -160,18 +198,9 @@ def solve_challenge(
     the caller must commit the session even when this raises, so that they are remembered.
     """
     now = now or utcnow()
-    challenge = session.get(CaptchaChallenge, token_hash(token))
-    if challenge is None:
-        raise CaptchaError(404, "unknown", "no such captcha challenge")
-    if challenge.solved_at is not None:
-        raise CaptchaError(409, "used", "this captcha challenge was already solved")
-    if _aware(challenge.expires_at) <= now:
-        raise CaptchaError(410, "expired", "this captcha challenge has expired; ask for a new one")
-    if challenge.attempts >= MAX_ATTEMPTS:
-        raise CaptchaError(429, "too_many_attempts", "too many failed attempts on this challenge")
-    _, failures = _client_counts(session, challenge.client_key, now)
-    if failures >= MAX_CLIENT_FAILURES:
-        raise CaptchaError(429, "rate_limited", "too many failed captcha attempts; try again later")
+    challenge = open_challenge(session, token, now)
+    if not 0 <= challenge.digit <= 9:  # a proof-of-work challenge (services.captcha_work)
+        raise CaptchaError(409, "wrong_kind", "this challenge asks for a proof of work, not a drawing")
     try:
         ink = parse_ink(raw_ink, strict_times=True)
     except InkError as error:
@@ -184,12 +213,7 @@ def solve_challenge(
     guess = predictor.predict(ink)
     if guess.probabilities[challenge.digit] < MIN_CONFIDENCE:
         raise _fail(session, challenge, "wrong_digit", f"that does not look like a {challenge.digit}")
-    pass_token = secrets.token_urlsafe(32)
-    challenge.solved_at = now
-    challenge.pass_hash = token_hash(pass_token)
-    challenge.pass_expires_at = now + PASS_TTL
-    session.flush()
-    return Solved(pass_token, challenge.pass_expires_at)
+    return issue_pass(session, challenge, now)
 
 
 def verify_captcha_pass(session: Session, token: str, *, now: datetime | None = None) -> bool:
