@@ -38,8 +38,9 @@ export class Speaker {
   }
 
   set enabled(value) {
+    const was = this._enabled === true;
     this._enabled = Boolean(value);
-    if (!this._enabled) {
+    if (was && !this._enabled) { // switched off: stop talking now
       this.pending = null;
       try {
         this.synth?.cancel();
