@@ -27,7 +27,11 @@ PAGES = [
     "/signup",
     "/no/such/page",
 ]
-SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SCREENS = {
+    "desktop": {"width": 1280, "height": 800},
+    "phone": {"width": 390, "height": 844},
+    "small phone": {"width": 360, "height": 740},
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_page_passes_axe(browser: Any, site: str, screen: str) -> None:
-    phone = screen == "phone"
+    phone = screen != "desktop"
     context = browser.new_context(viewport=SCREENS[screen], has_touch=phone, is_mobile=phone)
     page = context.new_page()
     errors = watch_console(page)
