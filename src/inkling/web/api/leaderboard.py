@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/leaderboard", tags=["leaderboard"], responses
 
 
 class FastRecognitionPublic(BaseModel):
-    """A recognised round: who drew which word, and how soon (ms from the word shown) the model named it."""
+    """A recognised round: who drew which word, and how soon (ms of its clock) the model named it."""
 
     player: str
     word: str
