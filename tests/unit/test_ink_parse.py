@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inkling.ink import MAX_ABS_COORD, MAX_POINTS, MAX_STROKES, Ink, InkError, Stroke, parse_ink
+from inkling.ink.parse import _parse_strokes
 
 RAW = [[[10, 20, 30], [5, 5, 6], [0, 16, 40]], [[1.5, 2.5], [7, 8], [100, 120]]]
 SIMPLIFIED = [[[0, 255], [0, 100]], [[30], [40]]]
@@ -114,6 +119,32 @@ def test_ink_is_immutable_and_independent_of_the_input() -> None:
         ink[0].xs = np.zeros(2)  # type: ignore[misc]
     with pytest.raises(AttributeError):
         ink.strokes = ()  # type: ignore[misc]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.integers(1, 12).flatmap(
+            lambda n: st.tuples(
+                *[st.lists(st.integers(0, 2000) | st.floats(0, 2000), min_size=n, max_size=n)] * 3
+            )
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_the_one_pass_check_of_plain_lists_agrees_with_the_stroke_by_stroke_one(strokes, strict) -> None:
+    data = [[list(axis) for axis in stroke] for stroke in strokes]  # times may step back: strict refuses
+    try:
+        expected = _parse_strokes(data, strict)
+    except InkError as error:
+        with pytest.raises(InkError, match=re.escape(str(error))):
+            parse_ink(data, strict_times=strict)
+        return
+    got = parse_ink(data, strict_times=strict)
+    assert got == expected and got.to_lists() == expected.to_lists()
+    assert all(not axis.flags.writeable for stroke in got for axis in (stroke.xs, stroke.ys, stroke.ts))
 
 
 def test_strokes_compare_by_value() -> None:
