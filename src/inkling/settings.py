@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # reverse proxies whose X-Forwarded-For/-Proto `inkling serve` believes (comma-separated addresses
     # or networks); empty: none, the client address is the peer's (a rotating header cannot dodge limits)
     forwarded_allow_ips: str = ""
+    # rooms (drawing with friends) one client address may create per 10 minutes (raise it behind a NAT)
+    room_creation_limit: int = Field(default=20, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -57,17 +57,13 @@ def add_ink(
     )
     session.add(record)
     session.flush()
-    return ink_message(record)
-
-
-def ink_message(record: RoomStroke) -> dict[str, Any]:
-    """The message of one stored operation."""
     return {
         "type": "ink",
         "seq": record.id,
         "op": record.op,
         "stroke": record.stroke,
         "points": record.points,
+        "by": player_id,  # the drawer's own connections do not get it back
     }
 
 

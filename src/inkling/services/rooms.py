@@ -40,7 +40,7 @@ PUBLIC_CODE_LENGTH = 6  # public rooms are listed anyway
 PRIVATE_CODE_LENGTH = 16  # 31**16 > 2**79: a private room's code cannot be guessed
 CREATION_WINDOW = timedelta(minutes=10)
 ROOMS_PER_USER = 5  # rooms one player may create per CREATION_WINDOW
-ROOMS_PER_CLIENT = 20  # rooms one address may create per CREATION_WINDOW
+ROOMS_PER_CLIENT = 20  # rooms one address may create per CREATION_WINDOW (INKLING_ROOM_CREATION_LIMIT)
 WORDS_CACHE_S = 60.0  # word lists are read from the database at most this often per process
 
 Messages = list[dict[str, Any]]
@@ -135,11 +135,13 @@ def new_code(private: bool) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def _check_creation_rate(session: Session, user: User, client_key: str, now: datetime) -> None:
+def _check_creation_rate(
+    session: Session, user: User, client_key: str, per_client: int, now: datetime
+) -> None:
     since = now - CREATION_WINDOW
     for column, value, limit in (
         (RoomRow.created_by, user.id, ROOMS_PER_USER),
-        (RoomRow.creator_key, client_key, ROOMS_PER_CLIENT),
+        (RoomRow.creator_key, client_key, per_client),
     ):
         recent = select(RoomRow.created_at).where(column == value, RoomRow.created_at > since)
         times = sorted(aware(t) for t in session.scalars(recent))
@@ -162,10 +164,11 @@ def create_room(
     private: bool,
     name: str | None,
     now: datetime,
+    per_client: int = ROOMS_PER_CLIENT,
 ) -> RoomRow:
     """A new room in its lobby, ``user`` its host (``RateLimitedError`` past the creation limits)."""
     check_settings(session, settings)
-    _check_creation_rate(session, user, client_key, now)
+    _check_creation_rate(session, user, client_key, per_client, now)
     code = new_code(private)
     while session.scalar(select(RoomRow.id).where(RoomRow.code == code)) is not None:
         code = new_code(private)

@@ -15,6 +15,7 @@ from inkling.services import accounts
 from inkling.services.passwords import hasher_for
 from inkling.services.rooms import CODE_ALPHABET, PRIVATE_CODE_LENGTH, PUBLIC_CODE_LENGTH, ROOMS_PER_USER
 from tests.api.auth_support import GOOD_PASSWORD
+from tests.api.conftest import seeded_client
 from tests.api.rooms.support import (
     counts,
     csrf,
@@ -239,3 +240,11 @@ def test_a_guest_who_logs_in_keeps_one_seat_per_room(room_app: TestClient, engin
     assert login.status_code == 200, login.text
     view = guest.get(f"/api/v1/rooms/{code}").json()
     assert view["you"] == carol_seat and [p["name"] for p in view["players"]] == ["Inkling", "Ann", "Carol"]
+
+
+def test_rooms_per_address_follow_the_setting(database_url: str, engine: Engine) -> None:
+    with seeded_client(database_url, engine, room_creation_limit=2) as first:
+        make_room(first)
+        make_room(friend(first))  # another player, the same address
+        refused = post(friend(first), "/api/v1/rooms", {"name": "Cal"})
+        assert refused.status_code == 429 and "too many rooms" in refused.json()["detail"]

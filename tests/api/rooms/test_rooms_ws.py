@@ -49,6 +49,8 @@ def test_a_whole_game_of_two_turns(room_app: TestClient, engine: Engine) -> None
         ann_ws.send_json({"type": "ink", "stroke": 0, "points": [[10, 10, 0], [200, 150, 40]]})
         ink = receive_until(bob_ws, "ink")
         assert ink["points"] == [[10, 10, 0], [200, 150, 40]] and ink["seq"] > 0
+        ann_ws.send_json({"type": "ping"})
+        assert ann_ws.receive_json()["type"] == "pong"  # the drawer does not get its own ink back
         ann_ws.send_json({"type": "ink", "stroke": 0, "points": [[300, 200, 90]]})
         ann_ws.send_json({"type": "undo"})
         assert receive_until(bob_ws, "ink", op="undo")["seq"] > ink["seq"]
@@ -176,7 +178,8 @@ def test_the_model_guesses_live_as_inkling(room_app: TestClient, engine: Engine,
             points = [[x, y, t] for x, y, t in zip(xs, ys, ts, strict=True)]
             for start in range(0, len(points), 150):
                 ann_ws.send_json({"type": "ink", "stroke": number, "points": points[start : start + 150]})
-                receive_until(ann_ws, "ink")
+        ann_ws.send_json({"type": "ping"})
+        receive_until(ann_ws, "pong")  # the drawing is stored: commands are handled in order
         tick(room_app, MODEL_FIRST_MS)
         end = snapshot(ann_ws, phase="reveal")
         inkling = next(p for p in end["players"] if p["model"])

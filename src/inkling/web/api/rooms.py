@@ -39,7 +39,15 @@ from inkling.web.api.room_schemas import (
     RoomSettingsUpdate,
     room_public,
 )
-from inkling.web.deps import ClientIpDep, CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
+from inkling.web.deps import (
+    ClientIpDep,
+    CsrfProtect,
+    CurrentUserDep,
+    NowDep,
+    PlayerDep,
+    SessionDep,
+    SettingsDep,
+)
 
 router = APIRouter(prefix="/api/v1/rooms", tags=["rooms"], responses=ANY_REQUEST)
 
@@ -92,19 +100,24 @@ def _publish(request: Request, room_id: int, messages: list[dict[str, Any]]) -> 
     "", response_model=RoomPublic, status_code=201, dependencies=[CsrfProtect], responses=CREATE_ERRORS
 )
 def create_room(
-    body: RoomCreate, session: SessionDep, player: PlayerDep, now: NowDep, client_ip: ClientIpDep
+    body: RoomCreate,
+    session: SessionDep,
+    player: PlayerDep,
+    now: NowDep,
+    client_ip: ClientIpDep,
+    settings: SettingsDep,
 ) -> RoomPublic:
     """Create a room and seat its creator as host (a guest if not logged in); share ``url`` to invite."""
     with room_errors():
-        settings = RoomSettings().updated(**body.changes())
         row = rooms.create_room(
             session,
             player,
             client_key=f"ip:{client_ip}",
-            settings=settings,
+            settings=RoomSettings().updated(**body.changes()),
             private=body.private,
             name=body.name,
             now=now,
+            per_client=settings.room_creation_limit,
         )
     session.commit()
     return room_public(row, 1)

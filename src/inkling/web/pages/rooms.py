@@ -27,7 +27,15 @@ from inkling.game.room_settings import (
 )
 from inkling.services import rooms
 from inkling.services.room_store import RoomNotFoundError
-from inkling.web.deps import ClientIpDep, CsrfProtect, CurrentUserDep, NowDep, PlayerDep, SessionDep
+from inkling.web.deps import (
+    ClientIpDep,
+    CsrfProtect,
+    CurrentUserDep,
+    NowDep,
+    PlayerDep,
+    SessionDep,
+    SettingsDep,
+)
 from inkling.web.templating import templates
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -77,6 +85,7 @@ def create_from_form(
     player: PlayerDep,
     now: NowDep,
     client_ip: ClientIpDep,
+    app_settings: SettingsDep,
     name: Annotated[str, Form(max_length=64)] = "",
     private: Annotated[str, Form(max_length=8)] = "",
     rounds_: Annotated[str, Form(alias="rounds", max_length=8)] = "3",
@@ -104,6 +113,7 @@ def create_from_form(
             private=bool(private),
             name=name or None,
             now=now,
+            per_client=app_settings.room_creation_limit,
         )
     except ValueError as error:  # numbers that are no numbers, settings out of range
         session.rollback()

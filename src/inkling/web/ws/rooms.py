@@ -107,6 +107,8 @@ class Connection:
                 continue
             for message in batch:
                 audience = message.get("to")
+                if self.player is not None and message.get("by") == self.player:
+                    continue  # the drawer's own ink
                 if audience is None or self.player in audience:
                     await self.send({k: v for k, v in message.items() if k != "to"})
 
