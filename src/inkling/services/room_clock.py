@@ -53,6 +53,8 @@ def claim_due_rooms(session: Session, now: datetime) -> list[int]:
         .order_by(RoomRow.next_tick_at)
         .limit(CLAIM_BATCH)
     )
+    if session.scalars(due).first() is None:  # most ticks find nothing: a read, no write lock
+        return []
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     claimed = session.scalars(

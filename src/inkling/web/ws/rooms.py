@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -92,11 +93,15 @@ class Connection:
 
     async def write(self, subscription: Subscription) -> None:
         """Forward the room's messages meant for this viewer; a ``sync`` sends a snapshot instead."""
+        beat = time.monotonic()
         while True:
-            with anyio.move_on_after(HEARTBEAT_S) as waited:
+            first = None
+            with anyio.move_on_after(HEARTBEAT_S):
                 first = await subscription.get()
-            if waited.cancelled_caught:
+            if time.monotonic() - beat >= HEARTBEAT_S:  # however busy the room, the player stays online
                 await self._heartbeat()
+                beat = time.monotonic()
+            if first is None:
                 continue
             batch = [first, *subscription.drain()]
             if any(m["type"] == "kicked" and m.get("player") == self.player for m in batch):
