@@ -25,6 +25,11 @@ EXPECTED_TABLES = {
     "mnist_test",
     "digit_drawings",
     "captcha_challenges",
+    "rooms",
+    "room_players",
+    "room_turns",
+    "room_strokes",
+    "room_guesses",
 }
 
 
