@@ -45,6 +45,7 @@ VOCABULARY = vocabulary_forms(["house", "mouse", "cat", "car", "The Eiffel Tower
         ("hous", "house"),
         ("bicylce", "bicycle"),
         ("helicoptre", "helicopter"),  # long words forgive two typos
+        ("PEASs", "peas"),  # a word that looks plural keeps its own length's typos
     ],
 )
 def test_a_guess_that_names_the_word_is_correct(guess: str, word: str) -> None:

@@ -104,11 +104,12 @@ def judge_guess(guess: str, word: str, vocabulary: Collection[str] = ()) -> Verd
         return Verdict.WRONG
     if given & wanted:
         return Verdict.CORRECT
-    allowed = allowed_typos(min(len(w) for w in wanted))
+    longest = max(len(w) for w in wanted)  # "peas", not its singular "pea", sets the typos forgiven
+    allowed = allowed_typos(longest)
     distance = min(typo_distance(g, w, allowed + 1) for g in given for w in wanted)
     if distance <= allowed and not any(g in vocabulary for g in given):
         return Verdict.CORRECT
-    if distance <= allowed + 1 and min(len(w) for w in wanted) >= 3:
+    if distance <= allowed + 1 and longest >= 3:
         return Verdict.CLOSE
     parts = _without_article(fold(word)).split()
     guessed = set().union(*(_singulars(t) for t in fold(guess).split()))
