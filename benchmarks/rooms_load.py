@@ -49,7 +49,8 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 class Stats:
     """What the players saw."""
 
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)  # the drawer's send to a player's receipt
+    server_ms: list[float] = field(default_factory=list)  # the server's receipt (rx) to its send (tx)
     sent: dict[tuple[str, int, float], float] = field(default_factory=dict)  # (room, stroke, t0) -> sent at
     ink_sent: int = 0
     errors: Counter[str] = field(default_factory=Counter)
@@ -147,6 +148,8 @@ async def _play(
                     sent = stats.sent.get((room.code, message["stroke"], float(message["points"][0][2])))
                     if sent is not None:
                         stats.latencies_ms.append((time.perf_counter() - sent) * 1000)
+                    if "rx" in message and "tx" in message:
+                        stats.server_ms.append(message["tx"] - message["rx"])
                 elif kind == "error":
                     stats.errors[f"error message: {message['detail'][:40]}"] += 1
                 elif kind == "snapshot":
@@ -241,20 +244,25 @@ def audit(database_url: str, rooms: list[SimRoom], stats: Stats, players: int) -
     }
 
 
+def _spread(values: list[float]) -> str:
+    """``p50 / p95 / p99 / max`` in ms."""
+    found = np.asarray(values or [float("nan")])
+    p50, p95, p99 = np.percentile(found, [50, 95, 99])
+    return f"{p50:.1f} / {p95:.1f} / {p99:.1f} / {found.max():.0f}"
+
+
 def table(args: argparse.Namespace, stats: Stats, checks: dict[str, int], wall: float) -> str:
     """The Markdown row of this run."""
-    latencies = np.asarray(stats.latencies_ms or [float("nan")])
-    p50, p95, p99 = np.percentile(latencies, [50, 95, 99])
-    errors = sum(stats.errors.values())
     header = (
         "| rooms x players | workers | turns stored / expected | strokes sent | deliveries "
-        "| latency p50 / p95 / p99 / max (ms) | errors | lost turns | wall |\n" + "|---" * 9 + "|"
+        "| server in → out p50 / p95 / p99 / max (ms) | drawer → player p50 / p95 / p99 / max (ms) "
+        "| errors | lost turns | wall |\n" + "|---" * 10 + "|"
     )
     stored = f"{checks['turns stored']} / {checks['turns expected']}"
     row = (
         f"| {args.rooms} x {args.players} | {args.workers} | {stored} | {stats.ink_sent} "
-        f"| {len(stats.latencies_ms)} | {p50:.1f} / {p95:.1f} / {p99:.1f} / {latencies.max():.0f} "
-        f"| {errors} | {checks['lost turns']} | {wall:.0f} s |"
+        f"| {len(stats.latencies_ms)} | {_spread(stats.server_ms)} | {_spread(stats.latencies_ms)} "
+        f"| {sum(stats.errors.values())} | {checks['lost turns']} | {wall:.0f} s |"
     )
     return f"{header}\n{row}"
 

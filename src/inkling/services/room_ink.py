@@ -2,7 +2,9 @@
 
 Appending takes no room lock: one ``UPDATE`` of the turn's row checks that the sender is its drawer,
 that the drawing is on and that the turn stays within ``inkling.ink.MAX_POINTS``, and serialises the
-drawer's operations; the operation's id is its sequence number in the room's messages.
+drawer's operations; an operation's id is its sequence number in the room's messages. A connection
+hands over the operations that queued up while the previous batch was being stored, so a busy server
+stores several in one transaction.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from inkling.db.models import Drawing, Word
@@ -23,23 +25,14 @@ from inkling.ink import MAX_POINTS, InkError, parse_ink
 ROOM_SOURCE = "room"  # drawings.source of a turn's drawing; labelled with the chosen word
 
 
-def add_ink(
-    session: Session,
-    room_id: int,
-    player_id: int,
-    op: str,
-    stroke: int | None,
-    points: Sequence[Sequence[float]] | None,
-    now: datetime,
-) -> dict[str, Any] | None:
-    """Append one operation of ``player_id`` to the drawing on in ``room_id``; its message, or ``None``.
+InkOp = tuple[str, int | None, Sequence[Sequence[float]] | None]  # (points | undo | clear, stroke, points)
 
-    ``None`` (nothing stored) when the player is not drawing now or the drawing would pass
-    ``MAX_POINTS``.
-    """
-    count = len(points or ()) if op == POINTS else 0
+
+def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | None:
+    """The id of the turn ``player_id`` draws now in ``room_id``, with ``count`` more points counted in it;
+    ``None`` when they do not draw now or the drawing would pass ``MAX_POINTS``."""
     current = select(RoomRow.current_turn_id).where(RoomRow.id == room_id).scalar_subquery()
-    claimed = session.execute(
+    return session.execute(
         update(RoomTurn)
         .where(
             RoomTurn.id == current,
@@ -50,21 +43,59 @@ def add_ink(
         .values(point_count=RoomTurn.point_count + count)
         .returning(RoomTurn.id)
     ).scalar()
-    if claimed is None:
-        return None
-    record = RoomStroke(
-        turn_id=claimed, op=op, stroke=stroke, points=list(points or ()) or None, created_at=now
-    )
-    session.add(record)
-    session.flush()
-    return {
-        "type": "ink",
-        "seq": record.id,
-        "op": record.op,
-        "stroke": record.stroke,
-        "points": record.points,
-        "by": player_id,  # the drawer's own connections do not get it back
-    }
+
+
+def _points(op: InkOp) -> int:
+    return len(op[2] or ()) if op[0] == POINTS else 0
+
+
+def add_ink(
+    session: Session,
+    room_id: int,
+    player_id: int,
+    ops: Sequence[InkOp],
+    now: datetime,
+    received: Sequence[float] | None = None,
+) -> list[dict[str, Any]]:
+    """Append ``player_id``'s operations in order to the drawing on in ``room_id``; the stored ones' messages.
+
+    Nothing is stored when the player does not draw now; operations that would take the drawing past
+    ``MAX_POINTS`` are left out. One claim of the turn's row covers the whole batch. ``received``: when
+    the server got each operation (ms since the epoch), passed on as ``rx`` for latency measurements.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # live strokes: a commit need not wait for the disk (a crash may lose the last fraction of a second)
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    turn = _claim(session, room_id, player_id, sum(_points(op) for op in ops))
+    kept = list(range(len(ops))) if turn is not None else []
+    if turn is None:  # near the limit, or not drawing: operation by operation, those that still fit
+        for index, op in enumerate(ops):
+            claimed = _claim(session, room_id, player_id, _points(op))
+            if claimed is not None:
+                turn = claimed
+                kept.append(index)
+    if turn is None or not kept:
+        return []
+    rows = [
+        {"turn_id": turn, "op": op, "stroke": stroke, "points": list(points or ()) or None, "created_at": now}
+        for op, stroke, points in (ops[i] for i in kept)
+    ]
+    ids = session.scalars(insert(RoomStroke).returning(RoomStroke.id, sort_by_parameter_order=True), rows)
+    messages = [
+        {
+            "type": "ink",
+            "seq": seq,
+            "op": row["op"],
+            "stroke": row["stroke"],
+            "points": row["points"],
+            "by": player_id,  # the drawer's own connections do not get them back
+        }
+        for seq, row in zip(ids, rows, strict=True)
+    ]
+    for message, index in zip(messages, kept, strict=True):
+        if received is not None:
+            message["rx"] = received[index]
+    return messages
 
 
 def turn_ink(session: Session, turn_id: int) -> tuple[list[list[list[float]]], int]:

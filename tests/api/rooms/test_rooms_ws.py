@@ -49,6 +49,7 @@ def test_a_whole_game_of_two_turns(room_app: TestClient, engine: Engine) -> None
         ann_ws.send_json({"type": "ink", "stroke": 0, "points": [[10, 10, 0], [200, 150, 40]]})
         ink = receive_until(bob_ws, "ink")
         assert ink["points"] == [[10, 10, 0], [200, 150, 40]] and ink["seq"] > 0
+        assert 0 <= ink["tx"] - ink["rx"] < 60_000 and "by" not in ink  # server in -> out, ms
         ann_ws.send_json({"type": "ping"})
         assert ann_ws.receive_json()["type"] == "pong"  # the drawer does not get its own ink back
         ann_ws.send_json({"type": "ink", "stroke": 0, "points": [[300, 200, 90]]})

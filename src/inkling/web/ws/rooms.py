@@ -28,7 +28,7 @@ from inkling.game.errors import GameError
 from inkling.game.sketch import CLEAR, POINTS, UNDO
 from inkling.services import rooms as rooms_service
 from inkling.services.accounts import load_session
-from inkling.services.room_ink import add_ink
+from inkling.services.room_ink import InkOp, add_ink
 from inkling.services.room_store import HEARTBEAT_S, RoomNotFoundError
 from inkling.services.room_views import room_view
 from inkling.web.rooms_runtime import RoomRuntime
@@ -50,6 +50,15 @@ from inkling.web.ws.messages import (
 
 router = APIRouter()
 log = logging.getLogger(__name__)
+INK_BACKLOG = 256  # operations a connection queues before it stops reading (TCP pushes back on the drawer)
+INK_BATCH = 64  # operations stored in one transaction at most
+Queued = tuple[InkOp, float] | anyio.Event  # an operation and when it came in, or a ping's barrier
+
+
+def _ink_op(message: InkIn | UndoIn | ClearIn) -> InkOp:
+    if isinstance(message, InkIn):
+        return (POINTS, message.stroke, [list(point) for point in message.points])
+    return (UNDO if isinstance(message, UndoIn) else CLEAR, None, None)
 
 
 class Closed(Exception):
@@ -73,6 +82,8 @@ class Connection:
         self.websocket, self.runtime = websocket, runtime
         self.room_id, self.player = room_id, player
         self._send_lock = anyio.Lock()
+        # the drawer's operations (and ping barriers) on their way to the database, in order
+        self._ink_in, self._ink_out = anyio.create_memory_object_stream[Queued](INK_BACKLOG)
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send one message (the reader and the writer take turns)."""
@@ -115,7 +126,10 @@ class Connection:
                 if self.player is not None and message.get("by") == self.player:
                     continue  # the drawer's own ink
                 if audience is None or self.player in audience:
-                    await self.send({k: v for k, v in message.items() if k != "to"})
+                    outgoing = {k: v for k, v in message.items() if k not in ("to", "by")}
+                    if "rx" in outgoing:  # received from the drawer at rx, sent to this player at tx
+                        outgoing["tx"] = time.time() * 1000
+                    await self.send(outgoing)
 
     async def _heartbeat(self) -> None:
         if self.player is not None:
@@ -126,14 +140,21 @@ class Connection:
         """Handle the client's messages until it goes away (a bad message ends the connection)."""
         while True:
             frame = await self.websocket.receive()
+            received = time.time() * 1000
             if frame["type"] == "websocket.disconnect":
                 return
             message = parse_message(frame.get("text"))
-            if isinstance(message, PingIn):
+            if isinstance(message, PingIn):  # answered once everything sent before is handled
+                stored = anyio.Event()
+                await self._ink_in.send(stored)
+                await stored.wait()
                 await self.send({"type": "pong"})
                 continue
             if self.player is None:
                 raise Closed(CLOSE_POLICY, "the TV view is read-only")
+            if isinstance(message, InkIn | UndoIn | ClearIn):
+                await self._ink_in.send((_ink_op(message), received))
+                continue
             try:
                 await self._command(message)
             except rooms_service.RateLimitedError as error:
@@ -141,16 +162,32 @@ class Connection:
             except GameError as error:
                 await self.send({"type": "error", "detail": str(error)})
 
+    async def store_ink(self) -> None:
+        """Store the drawer's operations in order: those that queued up meanwhile go in one transaction."""
+        room_id, player, runtime = self.room_id, self.player, self.runtime
+        async for first in self._ink_out:
+            batch: list[Queued] = [first]
+            while len(batch) < INK_BATCH:
+                try:
+                    batch.append(self._ink_out.receive_nowait())
+                except anyio.WouldBlock:
+                    break
+            ops = [item[0] for item in batch if not isinstance(item, anyio.Event)]
+            received = [item[1] for item in batch if not isinstance(item, anyio.Event)]
+            barriers = [item for item in batch if isinstance(item, anyio.Event)]
+            if ops and player is not None:
+
+                def store(session: Session, ops: list[InkOp] = ops, at: list[float] = received) -> list[Any]:
+                    return add_ink(session, room_id, player, ops, runtime.now(), at)
+
+                await runtime.publish(room_id, await runtime.in_thread(store))
+            for barrier in barriers:
+                barrier.set()
+
     async def _command(self, message: Any) -> None:
         room_id, player, now, runtime = self.room_id, self.player, self.runtime.now(), self.runtime
         assert player is not None
-        if isinstance(message, InkIn | UndoIn | ClearIn):
-            op = {InkIn: POINTS, UndoIn: UNDO, ClearIn: CLEAR}[type(message)]
-            stroke = message.stroke if isinstance(message, InkIn) else None
-            points = [list(p) for p in message.points] if isinstance(message, InkIn) else None
-            stored = await runtime.in_thread(lambda s: add_ink(s, room_id, player, op, stroke, points, now))
-            messages = [] if stored is None else [stored]
-        elif isinstance(message, ChooseIn):
+        if isinstance(message, ChooseIn):
             rng = runtime.rng()
             index = message.index
             messages = await runtime.in_thread(
@@ -211,6 +248,7 @@ async def room_socket(websocket: WebSocket, code: str, view: str = "play") -> No
                     await connection.write(subscription)
 
                 tasks.start_soon(write)
+                tasks.start_soon(connection.store_ink)
                 await connection.read()  # returns when the client goes away
                 tasks.cancel_scope.cancel()
     except* InvalidMessage as group:
