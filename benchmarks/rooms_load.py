@@ -291,11 +291,15 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("INKLING_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
     args = parser.parse_args()
     env = {"INKLING_THREADS": str(args.threads), "INKLING_ROOM_CREATION_LIMIT": str(args.rooms + 10)}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp), args.postgres) as url:
         with serve(url, Path(tmp), workers=args.workers, env=env) as server:
             stats, rooms, wall = asyncio.run(run(server.url, args))
         checks = audit(url, rooms, stats, args.players)
-    print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
+    )
     print(table(args, stats, checks, wall))
     print(json.dumps({**checks, "errors": dict(stats.errors)}, indent=1))
 

@@ -27,3 +27,8 @@ def test_the_option_wins_over_the_setting() -> None:
     settings = Settings(forwarded_allow_ips="10.0.0.1")
     assert _config(settings, forwarded_allow_ips="192.0.2.5").forwarded_allow_ips == "192.0.2.5"
     assert _config(settings, forwarded_allow_ips="").proxy_headers is False  # --forwarded-allow-ips ""
+
+
+def test_websocket_frames_are_bounded_and_not_deflated() -> None:
+    config = _config(Settings())
+    assert config.ws_max_size == 64 * 1024 and config.ws_per_message_deflate is False

@@ -9,6 +9,8 @@ import uvicorn
 
 from inkling.settings import Settings, get_settings
 
+WS_MAX_BYTES = 64 * 1024  # the largest WebSocket frame the server reads (rooms' messages: 16 KB)
+
 
 def proxy_options(forwarded_allow_ips: str) -> dict[str, Any]:
     """uvicorn's proxy options: believe ``X-Forwarded-For``/``-Proto`` only from the listed proxies.
@@ -41,6 +43,10 @@ def uvicorn_options(
         "reload": reload,
         "log_level": settings.log_level,
         "timeout_graceful_shutdown": settings.shutdown_timeout,
+        # rooms' WebSockets: a frame over 64 KB closes the connection (1009) before it is buffered, and the
+        # small, frequent messages go uncompressed (deflating each cost more CPU than it saved bytes)
+        "ws_max_size": WS_MAX_BYTES,
+        "ws_per_message_deflate": False,
         **proxy_options(trusted),
     }
 

@@ -37,6 +37,22 @@ SYNC: dict[str, Any] = {"type": "sync"}
 log = logging.getLogger(__name__)
 
 
+class Message(dict):
+    """A room message as published (a ``dict``), with its JSON for the browsers encoded once per process."""
+
+    __slots__ = ("_wire",)
+    PRIVATE = ("to", "by")  # routing fields: who may see it, whose ink it is; never sent
+
+    def wire(self) -> str:
+        """The message as sent to a browser: compact JSON without the routing fields (cached)."""
+        try:
+            return self._wire
+        except AttributeError:
+            public = {k: v for k, v in self.items() if k not in self.PRIVATE}
+            self._wire = json.dumps(public, separators=(",", ":"), ensure_ascii=False)
+            return self._wire
+
+
 class Subscription:
     """The messages of one room for one connection, in order."""
 
@@ -89,9 +105,12 @@ class LocalBroadcaster:
             self.deliver(room_id, messages)
 
     def deliver(self, room_id: int, messages: Sequence[dict[str, Any]]) -> None:
-        """Hand messages to this process's subscriptions of ``room_id``."""
-        for subscription in tuple(self._rooms.get(room_id, ())):
-            subscription.put(messages)
+        """Hand messages to this process's subscriptions of ``room_id`` (as :class:`Message` s)."""
+        subscribers = tuple(self._rooms.get(room_id, ()))
+        if subscribers:
+            shared = [m if isinstance(m, Message) else Message(m) for m in messages]
+            for subscription in subscribers:
+                subscription.put(shared)
 
     def resync_all(self) -> None:
         """Tell every subscription here to reload its room."""

@@ -2,14 +2,15 @@
 
 Appending takes no room lock: one ``UPDATE`` of the turn's row checks that the sender is its drawer,
 that the drawing is on and that the turn stays within ``inkling.ink.MAX_POINTS``, and serialises the
-drawer's operations; an operation's id is its sequence number in the room's messages. A connection
-hands over the operations that queued up while the previous batch was being stored, so a busy server
-stores several in one transaction.
+drawer's operations; an operation's id is its sequence number in the room's messages. A server
+process stores the operations (of all its rooms) that queued up while the previous batch was being
+stored in one transaction, so a busy server commits far less often than it receives strokes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,16 @@ ROOM_SOURCE = "room"  # drawings.source of a turn's drawing; labelled with the c
 
 
 InkOp = tuple[str, int | None, Sequence[Sequence[float]] | None]  # (points | undo | clear, stroke, points)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingInk:
+    """One drawing operation on its way to the database: whose, which room, when the server got it."""
+
+    room_id: int
+    player_id: int
+    op: InkOp
+    received_ms: float  # ms since the epoch, passed on as ``rx`` (latency measurements)
 
 
 def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | None:
@@ -49,52 +60,64 @@ def _points(op: InkOp) -> int:
     return len(op[2] or ()) if op[0] == POINTS else 0
 
 
-def add_ink(
-    session: Session,
-    room_id: int,
-    player_id: int,
-    ops: Sequence[InkOp],
-    now: datetime,
-    received: Sequence[float] | None = None,
-) -> list[dict[str, Any]]:
-    """Append ``player_id``'s operations in order to the drawing on in ``room_id``; the stored ones' messages.
+def _claim_all(session: Session, pending: Sequence[PendingInk]) -> list[tuple[int, int]]:
+    """(index, turn id) of the operations that may be stored: one claim per drawer, or one per operation
+    for a drawer near the limit (those that still fit) or not drawing now (none)."""
+    drawers: dict[tuple[int, int], list[int]] = {}
+    for index, item in enumerate(pending):
+        drawers.setdefault((item.room_id, item.player_id), []).append(index)
+    kept: list[tuple[int, int]] = []
+    for (room_id, player_id), indexes in drawers.items():
+        turn = _claim(session, room_id, player_id, sum(_points(pending[i].op) for i in indexes))
+        if turn is not None:
+            kept += [(i, turn) for i in indexes]
+            continue
+        for i in indexes:
+            claimed = _claim(session, room_id, player_id, _points(pending[i].op))
+            if claimed is not None:
+                kept.append((i, claimed))
+    return sorted(kept)
 
-    Nothing is stored when the player does not draw now; operations that would take the drawing past
-    ``MAX_POINTS`` are left out. One claim of the turn's row covers the whole batch. ``received``: when
-    the server got each operation (ms since the epoch), passed on as ``rx`` for latency measurements.
+
+def add_ink(
+    session: Session, pending: Sequence[PendingInk], now: datetime
+) -> dict[int, list[dict[str, Any]]]:
+    """Store drawers' operations (any rooms) in order in one transaction; the stored ones' messages by room.
+
+    A player's operations are stored only while they draw; those that would take the drawing past
+    ``MAX_POINTS`` are left out.
     """
     if session.get_bind().dialect.name == "postgresql":
         # live strokes: a commit need not wait for the disk (a crash may lose the last fraction of a second)
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    turn = _claim(session, room_id, player_id, sum(_points(op) for op in ops))
-    kept = list(range(len(ops))) if turn is not None else []
-    if turn is None:  # near the limit, or not drawing: operation by operation, those that still fit
-        for index, op in enumerate(ops):
-            claimed = _claim(session, room_id, player_id, _points(op))
-            if claimed is not None:
-                turn = claimed
-                kept.append(index)
-    if turn is None or not kept:
-        return []
+    kept = _claim_all(session, pending)
+    if not kept:
+        return {}
     rows = [
-        {"turn_id": turn, "op": op, "stroke": stroke, "points": list(points or ()) or None, "created_at": now}
-        for op, stroke, points in (ops[i] for i in kept)
+        {
+            "turn_id": turn,
+            "op": pending[i].op[0],
+            "stroke": pending[i].op[1],
+            "points": list(pending[i].op[2] or ()) or None,
+            "created_at": now,
+        }
+        for i, turn in kept
     ]
     ids = session.scalars(insert(RoomStroke).returning(RoomStroke.id, sort_by_parameter_order=True), rows)
-    messages = [
-        {
-            "type": "ink",
-            "seq": seq,
-            "op": row["op"],
-            "stroke": row["stroke"],
-            "points": row["points"],
-            "by": player_id,  # the drawer's own connections do not get them back
-        }
-        for seq, row in zip(ids, rows, strict=True)
-    ]
-    for message, index in zip(messages, kept, strict=True):
-        if received is not None:
-            message["rx"] = received[index]
+    messages: dict[int, list[dict[str, Any]]] = {}
+    for seq, row, (i, _) in zip(ids, rows, kept, strict=True):
+        item = pending[i]
+        messages.setdefault(item.room_id, []).append(
+            {
+                "type": "ink",
+                "seq": seq,
+                "op": row["op"],
+                "stroke": row["stroke"],
+                "points": row["points"],
+                "by": item.player_id,  # the drawer's own connections do not get it back
+                "rx": item.received_ms,
+            }
+        )
     return messages
 
 

@@ -127,7 +127,7 @@ def record_line(session: Session, loaded: LoadedRoom, result: GuessResult, now: 
 
 
 def chat_messages(line: RoomGuess, name: str) -> list[dict[str, Any]]:
-    """What a stored line sends: the line to its audience, and "close!" to a near-missing guesser."""
+    """What a stored line (a row, or its columns) sends: the line to its audience, "close!" to its guesser."""
     message: dict[str, Any] = {"type": "chat", "id": line.id, "player": line.player_id, "name": name}
     message["text"] = line.text
     if line.verdict == "correct":

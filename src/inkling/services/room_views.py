@@ -75,8 +75,9 @@ def _turn(session: Session, loaded: LoadedRoom, viewer: int | None) -> dict[str,
 
 def _chat(session: Session, loaded: LoadedRoom, viewer: int | None) -> list[dict[str, Any]]:
     """The latest lines ``viewer`` may read, oldest first; others' correct guesses as "guessed" lines."""
-    lines = session.scalars(
-        select(RoomGuess)
+    columns = (RoomGuess.id, RoomGuess.player_id, RoomGuess.text, RoomGuess.verdict, RoomGuess.points)
+    lines = session.execute(
+        select(*columns, RoomGuess.audience)
         .where(RoomGuess.room_id == loaded.row.id)
         .order_by(RoomGuess.id.desc())
         .limit(CHAT_LINES)

@@ -1,9 +1,12 @@
-"""What a server process needs to run rooms: the broadcaster, the rooms' clock, and a way to call services.
+"""What a server process needs to run rooms: the broadcaster, the rooms' clock, the ink writer, and a way
+to call services.
 
-The process keeps no room state: :class:`RoomRuntime` only fans out messages (``inkling.db.broadcast``)
-and, once the process serves a room connection, runs the rooms' clock — every :data:`TICK_S` it
-claims the rooms whose clock is due (any room: processes share the work through the database) and
-advances them in the thread pool, never on the event loop.
+The process keeps no room state: :class:`RoomRuntime` fans out messages (``inkling.db.broadcast``)
+and, once the process serves a room connection, runs two tasks: the rooms' clock — every :data:`TICK_S`
+it claims the rooms whose clock is due (any room: processes share the work through the database) and
+advances them — and the ink writer, which stores the drawers' operations that came in while it was
+storing the previous ones in one transaction (in order; a busy process commits far less often than
+it receives strokes). Both work in the thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -24,10 +27,15 @@ from inkling.db.broadcast import LocalBroadcaster
 from inkling.services.doodles import doodle_predictor, guess_doodle
 from inkling.services.models import PredictorProvider
 from inkling.services.room_clock import Ranked, advance_room, claim_due_rooms
+from inkling.services.room_ink import PendingInk, add_ink
 
 TICK_S = 0.2  # how often a process looks for rooms whose clock is due
 MODEL_TOP = 5  # ranked guesses the model gives per look
 ROOMS_AT_ONCE = 4  # rooms a process advances side by side (the model's looks batch together)
+INK_BACKLOG = (
+    4_096  # drawing operations queued in a process before connections stop reading (TCP pushes back)
+)
+INK_BATCH = 256  # operations stored in one transaction at most
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
@@ -48,7 +56,8 @@ class RoomRuntime:
         self.predictors = predictors
         self.broadcaster = broadcaster
         self.state = state
-        self._ticker: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._ink: tuple[Any, Any] | None = None  # the ink queue's two ends, made on the event loop
 
     def now(self) -> datetime:
         """The server's time (``app.state.clock`` when a test set one)."""
@@ -84,10 +93,48 @@ class RoomRuntime:
         if messages:
             anyio.from_thread.run(self.publish, room_id, messages)
 
-    def ensure_clock(self) -> None:
-        """Run the rooms' clock in this process from now on (the first room connection starts it)."""
-        if self._ticker is None or self._ticker.done():
-            self._ticker = asyncio.create_task(self._run_clock(), name="inkling-rooms-clock")
+    def start(self) -> None:
+        """Run the rooms' clock and the ink writer in this process from now on (the first connection does)."""
+        if not self._tasks or any(task.done() for task in self._tasks):
+            for task in self._tasks:
+                task.cancel()
+            self._ink = anyio.create_memory_object_stream[PendingInk | anyio.Event](INK_BACKLOG)
+            self._tasks = [
+                asyncio.create_task(self._run_clock(), name="inkling-rooms-clock"),
+                asyncio.create_task(self._write_ink(self._ink[1]), name="inkling-rooms-ink"),
+            ]
+
+    async def store_ink(self, pending: PendingInk) -> None:
+        """Queue a drawing operation for the ink writer (waits while the queue is full)."""
+        assert self._ink is not None, "start() first"
+        await self._ink[0].send(pending)
+
+    async def ink_stored(self) -> None:
+        """Wait until every operation queued so far is stored and published."""
+        assert self._ink is not None, "start() first"
+        stored = anyio.Event()
+        await self._ink[0].send(stored)
+        await stored.wait()
+
+    async def _write_ink(self, queue: Any) -> None:
+        async for first in queue:
+            batch = [first]
+            while len(batch) < INK_BATCH:
+                try:
+                    batch.append(queue.receive_nowait())
+                except anyio.WouldBlock:
+                    break
+            pending = [item for item in batch if isinstance(item, PendingInk)]
+            try:
+                if pending:
+                    stored = await self.in_thread(lambda s, pending=pending: add_ink(s, pending, self.now()))
+                    for room_id, messages in stored.items():
+                        await self.publish(room_id, messages)
+            except Exception:  # an outage loses these strokes, not the writer
+                log.exception("drawing operations could not be stored")
+            for item in batch:
+                if isinstance(item, anyio.Event):
+                    item.set()
 
     async def tick(self) -> None:
         """Advance every room whose clock is due now, and publish what changed."""
@@ -117,9 +164,9 @@ class RoomRuntime:
             await asyncio.sleep(TICK_S)
 
     async def close(self) -> None:
-        """Stop the clock and the broadcaster."""
-        if self._ticker is not None:
-            self._ticker.cancel()
+        """Stop the clock, the ink writer and the broadcaster."""
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+                await task
         await self.broadcaster.close()

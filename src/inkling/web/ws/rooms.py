@@ -21,14 +21,14 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy.orm import Session
 
-from inkling.db.broadcast import Subscription
+from inkling.db.broadcast import Message, Subscription
 from inkling.db.models import User
 from inkling.db.room_models import Room as RoomRow
 from inkling.game.errors import GameError
 from inkling.game.sketch import CLEAR, POINTS, UNDO
 from inkling.services import rooms as rooms_service
 from inkling.services.accounts import load_session
-from inkling.services.room_ink import InkOp, add_ink
+from inkling.services.room_ink import InkOp, PendingInk
 from inkling.services.room_store import HEARTBEAT_S, RoomNotFoundError
 from inkling.services.room_views import room_view
 from inkling.web.rooms_runtime import RoomRuntime
@@ -50,9 +50,12 @@ from inkling.web.ws.messages import (
 
 router = APIRouter()
 log = logging.getLogger(__name__)
-INK_BACKLOG = 256  # operations a connection queues before it stops reading (TCP pushes back on the drawer)
-INK_BATCH = 64  # operations stored in one transaction at most
-Queued = tuple[InkOp, float] | anyio.Event  # an operation and when it came in, or a ping's barrier
+
+
+def _wire(message: dict[str, Any]) -> str:
+    """A published message as JSON text; ink gets ``tx``, when it leaves for this player (``rx``: came in)."""
+    text = message.wire() if isinstance(message, Message) else Message(message).wire()
+    return f'{text[:-1]},"tx":{time.time() * 1000:.1f}}}' if "rx" in message else text
 
 
 def _ink_op(message: InkIn | UndoIn | ClearIn) -> InkOp:
@@ -82,13 +85,14 @@ class Connection:
         self.websocket, self.runtime = websocket, runtime
         self.room_id, self.player = room_id, player
         self._send_lock = anyio.Lock()
-        # the drawer's operations (and ping barriers) on their way to the database, in order
-        self._ink_in, self._ink_out = anyio.create_memory_object_stream[Queued](INK_BACKLOG)
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send one message (the reader and the writer take turns)."""
+        await self._send_text(json.dumps(message, separators=(",", ":"), ensure_ascii=False))
+
+    async def _send_text(self, text: str) -> None:
         async with self._send_lock:
-            await self.websocket.send_text(json.dumps(message, separators=(",", ":"), ensure_ascii=False))
+            await self.websocket.send_text(text)
 
     async def send_snapshot(self) -> None:
         """The room as this connection's viewer sees it now."""
@@ -126,10 +130,7 @@ class Connection:
                 if self.player is not None and message.get("by") == self.player:
                     continue  # the drawer's own ink
                 if audience is None or self.player in audience:
-                    outgoing = {k: v for k, v in message.items() if k not in ("to", "by")}
-                    if "rx" in outgoing:  # received from the drawer at rx, sent to this player at tx
-                        outgoing["tx"] = time.time() * 1000
-                    await self.send(outgoing)
+                    await self._send_text(_wire(message))
 
     async def _heartbeat(self) -> None:
         if self.player is not None:
@@ -145,15 +146,15 @@ class Connection:
                 return
             message = parse_message(frame.get("text"))
             if isinstance(message, PingIn):  # answered once everything sent before is handled
-                stored = anyio.Event()
-                await self._ink_in.send(stored)
-                await stored.wait()
+                await self.runtime.ink_stored()
                 await self.send({"type": "pong"})
                 continue
             if self.player is None:
                 raise Closed(CLOSE_POLICY, "the TV view is read-only")
             if isinstance(message, InkIn | UndoIn | ClearIn):
-                await self._ink_in.send((_ink_op(message), received))
+                await self.runtime.store_ink(
+                    PendingInk(self.room_id, self.player, _ink_op(message), received)
+                )
                 continue
             try:
                 await self._command(message)
@@ -161,28 +162,6 @@ class Connection:
                 await self.send({"type": "error", "detail": str(error), "retry_after": error.retry_after_s})
             except GameError as error:
                 await self.send({"type": "error", "detail": str(error)})
-
-    async def store_ink(self) -> None:
-        """Store the drawer's operations in order: those that queued up meanwhile go in one transaction."""
-        room_id, player, runtime = self.room_id, self.player, self.runtime
-        async for first in self._ink_out:
-            batch: list[Queued] = [first]
-            while len(batch) < INK_BATCH:
-                try:
-                    batch.append(self._ink_out.receive_nowait())
-                except anyio.WouldBlock:
-                    break
-            ops = [item[0] for item in batch if not isinstance(item, anyio.Event)]
-            received = [item[1] for item in batch if not isinstance(item, anyio.Event)]
-            barriers = [item for item in batch if isinstance(item, anyio.Event)]
-            if ops and player is not None:
-
-                def store(session: Session, ops: list[InkOp] = ops, at: list[float] = received) -> list[Any]:
-                    return add_ink(session, room_id, player, ops, runtime.now(), at)
-
-                await runtime.publish(room_id, await runtime.in_thread(store))
-            for barrier in barriers:
-                barrier.set()
 
     async def _command(self, message: Any) -> None:
         room_id, player, now, runtime = self.room_id, self.player, self.runtime.now(), self.runtime
@@ -237,7 +216,7 @@ async def room_socket(websocket: WebSocket, code: str, view: str = "play") -> No
         code = code[:32]
         room_id, player = await runtime.in_thread(lambda s: _viewer(s, code, token, view == "tv", runtime))
         connection = Connection(websocket, runtime, room_id, player)
-        runtime.ensure_clock()
+        runtime.start()
         if player is not None:
             await runtime.publish(room_id, [{"type": "sync"}])  # the others see them online
         async with runtime.broadcaster.subscribe(room_id) as subscription:
@@ -248,7 +227,6 @@ async def room_socket(websocket: WebSocket, code: str, view: str = "play") -> No
                     await connection.write(subscription)
 
                 tasks.start_soon(write)
-                tasks.start_soon(connection.store_ink)
                 await connection.read()  # returns when the client goes away
                 tasks.cancel_scope.cancel()
     except* InvalidMessage as group:
