@@ -45,6 +45,7 @@ class Outcome:
     stop_s: float
     killed: bool
     client_cpu_ms: float  # the load generator's own CPU per request (it shares the machine's cores)
+    load_before: float  # the machine's 1-minute load average when the run started
 
 
 def percentiles(values: list[float]) -> str:
@@ -57,6 +58,7 @@ def percentiles(values: list[float]) -> str:
 
 def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source: Path | None) -> Outcome:
     """Set up a fresh database, serve it, sign the account holders up, run the crowd, stop, audit."""
+    load_before = os.getloadavg()[0]
     env = {
         "INKLING_ENVIRONMENT": "development",  # real argon2 costs on log-in, as in production
         "INKLING_SECRET_KEY": os.urandom(32).hex(),
@@ -87,7 +89,7 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
             server.stop(grace_s=60)
         checked = audit(url, stats)
     stopped = server.stop_seconds or 0.0
-    return Outcome(players, stats, wall, checked, healthy, stopped, server.killed, client_cpu_ms)
+    return Outcome(players, stats, wall, checked, healthy, stopped, server.killed, client_cpu_ms, load_before)
 
 
 def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
@@ -96,7 +98,9 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     label = f"{args.db}, --workers {args.workers}" + (
         f", code of {args.source_rev}" if args.source_rev else ""
     )
-    print(f"\n{label}; {os.cpu_count()} CPUs ({machine}); pace x{args.pace:g}; {args.rounds} rounds a game\n")
+    load = ", ".join(f"{o.load_before:.1f}" for o in outcomes)
+    print(f"\n{label}; {os.cpu_count()} CPUs ({machine}); pace x{args.pace:g}; {args.rounds} rounds a game")
+    print(f"1-minute load average before each run: {load}\n")
     print(
         "| players | done | requests | req/s | errors (by status) | rounds acknowledged | stored with ink "
         "| lost | ink p50/p95/p99 ms | finish p50/p95/p99 ms | health after | stop s | client CPU/req |"
