@@ -217,6 +217,25 @@ async def run(base: str, args: argparse.Namespace) -> tuple[Stats, list[SimRoom]
     return stats, rooms, wall
 
 
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its children so far, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    while pending:
+        current = pending.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        pending += [child for child, (parent, _) in stats.items() if parent == current]
+    return total
+
+
 def audit(database_url: str, rooms: list[SimRoom], stats: Stats, players: int) -> dict[str, int]:
     """Finished rooms, stored turns and drawings, and turns a player never saw drawn."""
     engine = create_engine(normalise_url(database_url))
@@ -294,13 +313,21 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp), args.postgres) as url:
         with serve(url, Path(tmp), workers=args.workers, env=env) as server:
+            server_cpu, client_cpu = process_cpu_s(server.process.pid), time.process_time()
             stats, rooms, wall = asyncio.run(run(server.url, args))
+            server_cpu = process_cpu_s(server.process.pid) - server_cpu
+            client_cpu = time.process_time() - client_cpu
         checks = audit(url, rooms, stats, args.players)
     print(
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"
     )
     print(table(args, stats, checks, wall))
+    print(
+        f"server CPU {server_cpu:.0f} s ({server_cpu / wall:.2f} cores, "
+        f"{server_cpu / max(stats.ink_sent, 1) * 1000:.1f} ms per stroke update incl. everything else); "
+        f"load generator CPU {client_cpu:.0f} s"
+    )
     print(json.dumps({**checks, "errors": dict(stats.errors)}, indent=1))
 
 

@@ -3,8 +3,8 @@
 Appending takes no room lock: one ``UPDATE`` of the turn's row checks that the sender is its drawer,
 that the drawing is on and that the turn stays within ``inkling.ink.MAX_POINTS``, and serialises the
 drawer's operations; an operation's id is its sequence number in the room's messages. A server
-process stores the operations (of all its rooms) that queued up while the previous batch was being
-stored in one transaction, so a busy server commits far less often than it receives strokes.
+process stores the operations that queued up while the previous batch was being stored together (a
+transaction per drawer), so a busy server commits far less often than it receives strokes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ class PendingInk:
     player_id: int
     op: InkOp
     received_ms: float  # ms since the epoch, passed on as ``rx`` (latency measurements)
+
+
+def by_drawer(pending: Sequence[PendingInk]) -> list[list[PendingInk]]:
+    """``pending`` split by drawer (room and player), each drawer's operations in their order."""
+    drawers: dict[tuple[int, int], list[PendingInk]] = {}
+    for item in pending:
+        drawers.setdefault((item.room_id, item.player_id), []).append(item)
+    return list(drawers.values())
 
 
 def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | None:
