@@ -30,8 +30,9 @@ def start_game(body: GameCreate, session: SessionDep, player: PlayerDep, now: No
     """Start a game of 6 rounds in a category (``null``: any word); the player is a guest if not logged in."""
     with game_errors():
         row = games.start_game(session, player, body.category, now)
+    answer = game_public(session, row)  # built before the commit: an acknowledged answer needs no more reads
     session.commit()
-    return game_public(session, row)
+    return answer
 
 
 @router.get("", response_model=list[GamePublic])
@@ -68,5 +69,6 @@ def start_round(
     """
     with game_errors():
         row = games.start_round(session, game_id, require_player(user), now, rng_of(request))
+    answer = round_public(row, {})
     session.commit()
-    return round_public(row, {})
+    return answer

@@ -76,11 +76,10 @@ def submit_ink(
         judged = games.submit_ink(
             session, round_id, require_player(user), body.ink, predictors, now, body.clock_ms
         )
-    session.commit()
     update, live, row = judged.update, judged.live, judged.round
     labels = games.model_labels(session, [row.model_id])
     result = result_public(update.result, row, labels, with_ink=False) if update.result else None
-    return InkResultPublic(
+    answer = InkResultPublic(
         round_id=row.id,
         outcome=update.outcome.value,
         accepted=update.accepted,
@@ -96,6 +95,8 @@ def submit_ink(
         model=judged.model,
         result=result,
     )
+    session.commit()  # last: once committed nothing can fail, so a stored round never answers 503
+    return answer
 
 
 @router.post("/{round_id}/finish", response_model=RoundResultPublic)
@@ -112,9 +113,10 @@ def finish_round(
         finished = games.finish_round(
             session, round_id, require_player(user), body.ink, predictors, now, body.clock_ms
         )
-    session.commit()
     labels = games.model_labels(session, [finished.round.model_id])
-    return result_public(finished.result, finished.round, labels)
+    answer = result_public(finished.result, finished.round, labels)
+    session.commit()
+    return answer
 
 
 @router.post("/{round_id}/feedback", response_model=FeedbackPublic, status_code=201)
