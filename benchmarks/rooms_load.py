@@ -81,24 +81,29 @@ async def _create_rooms(base: str, args: argparse.Namespace, stats: Stats) -> li
     gate = asyncio.Semaphore(16)
     settings = {"rounds": 1, "draw_seconds": args.draw_seconds, "model_plays": args.model, "private": True}
 
-    async def one(index: int) -> SimRoom:
+    async def one(index: int) -> SimRoom | None:
         players = [
             Player(f"p{index}-{n}", httpx.AsyncClient(base_url=base, timeout=30)) for n in range(args.players)
         ]
         async with gate:
-            created = await players[0].http.post("/api/v1/rooms", json={**settings, "name": players[0].name})
-            created.raise_for_status()
-            code = created.json()["code"]
-            players[0].seat = (await players[0].http.get(f"/api/v1/rooms/{code}")).json()["you"]
-            for player in players[1:]:
-                joined = await player.http.post(f"/api/v1/rooms/{code}/join", json={"name": player.name})
-                if joined.status_code != 200:
-                    stats.errors[f"join {joined.status_code}"] += 1
-                    continue
-                player.seat = joined.json()["you"]
+            try:
+                created = await players[0].http.post(
+                    "/api/v1/rooms", json={**settings, "name": players[0].name}
+                )
+                created.raise_for_status()
+                code = created.json()["code"]
+                players[0].seat = (await players[0].http.get(f"/api/v1/rooms/{code}")).json()["you"]
+                for player in players[1:]:
+                    joined = await player.http.post(f"/api/v1/rooms/{code}/join", json={"name": player.name})
+                    joined.raise_for_status()
+                    player.seat = joined.json()["you"]
+            except httpx.HTTPError as error:  # counted; the room is left out
+                stats.errors[f"setup: {type(error).__name__}"] += 1
+                return None
         return SimRoom(code, players)
 
-    return await asyncio.gather(*(one(i) for i in range(args.rooms)))
+    made = await asyncio.gather(*(one(i) for i in range(args.rooms)))
+    return [room for room in made if room is not None]
 
 
 async def _draw(ws: ClientConnection, room: SimRoom, turn: int, stats: Stats, drawing: asyncio.Event) -> None:
@@ -183,15 +188,18 @@ async def _play(
 
 async def _start(room: SimRoom, stats: Stats) -> None:
     host = room.players[0].http
-    page = await host.get(f"/r/{room.code}")
-    match = CSRF_META.search(page.text)
-    token = match.group(1) if match else ""
-    started = await host.post(f"/api/v1/rooms/{room.code}/start", headers={"X-CSRF-Token": token})
-    if started.status_code != 204:
-        stats.errors[f"start {started.status_code}"] += 1
+    try:
+        page = await host.get(f"/r/{room.code}")
+        match = CSRF_META.search(page.text)
+        token = match.group(1) if match else ""
+        started = await host.post(f"/api/v1/rooms/{room.code}/start", headers={"X-CSRF-Token": token})
+        if started.status_code != 204:
+            stats.errors[f"start {started.status_code}"] += 1
+    except httpx.HTTPError as error:
+        stats.errors[f"start: {type(error).__name__}"] += 1
 
 
-async def run(base: str, args: argparse.Namespace) -> tuple[Stats, list[SimRoom], float]:
+async def run(base: str, args: argparse.Namespace) -> tuple[Stats, float]:
     """Set the rooms up, connect every player, start every game, play to the end; the stats and wall time."""
     stats = Stats()
     rooms = await _create_rooms(base, args, stats)
@@ -214,7 +222,7 @@ async def run(base: str, args: argparse.Namespace) -> tuple[Stats, list[SimRoom]
     for room in rooms:
         for player in room.players:
             await player.http.aclose()
-    return stats, rooms, wall
+    return stats, wall
 
 
 def process_cpu_s(pid: int) -> float:
@@ -236,8 +244,8 @@ def process_cpu_s(pid: int) -> float:
     return total
 
 
-def audit(database_url: str, rooms: list[SimRoom], stats: Stats, players: int) -> dict[str, int]:
-    """Finished rooms, stored turns and drawings, and turns a player never saw drawn."""
+def audit(database_url: str, wanted_rooms: int, stats: Stats, players: int) -> dict[str, int]:
+    """Finished rooms, stored turns and drawings, and turns a player never saw drawn (of ``wanted_rooms``)."""
     engine = create_engine(normalise_url(database_url))
     try:
         with engine.connect() as connection:
@@ -258,7 +266,7 @@ def audit(database_url: str, rooms: list[SimRoom], stats: Stats, players: int) -
         "rooms finished": finished or 0,
         "turns stored": done or 0,
         "drawings stored": drawn or 0,
-        "turns expected": len(rooms) * players,
+        "turns expected": wanted_rooms * players,
         "lost turns": lost,
     }
 
@@ -314,10 +322,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, fresh_database("postgresql", Path(tmp), args.postgres) as url:
         with serve(url, Path(tmp), workers=args.workers, env=env) as server:
             server_cpu, client_cpu = process_cpu_s(server.process.pid), time.process_time()
-            stats, rooms, wall = asyncio.run(run(server.url, args))
+            stats, wall = asyncio.run(run(server.url, args))
             server_cpu = process_cpu_s(server.process.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
-        checks = audit(url, rooms, stats, args.players)
+        checks = audit(url, args.rooms, stats, args.players)
     print(
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after"

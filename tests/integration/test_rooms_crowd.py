@@ -40,8 +40,8 @@ def test_rooms_play_whole_games_across_workers(tmp_path: Path, kind: str, worker
     )
     with fresh_database(kind, tmp_path, postgres_url or "") as url:
         with serve(url, tmp_path, workers=workers, env=env) as server:
-            stats, rooms, _ = asyncio.run(run(server.url, args))
-        checks = audit(url, rooms, stats, PLAYERS)
+            stats, _ = asyncio.run(run(server.url, args))
+        checks = audit(url, ROOMS, stats, PLAYERS)
     assert dict(stats.errors) == {}
     assert checks == {
         "rooms finished": ROOMS,
