@@ -92,6 +92,17 @@ def test_nan_huge_and_overlong_ink_are_refused(models_client: TestClient, engine
     assert table_counts(engine) == before
 
 
+def test_a_drawing_too_long_to_simplify_is_refused(models_client: TestClient, engine: Engine) -> None:
+    # 20,000 points, each across the whole canvas: 5 million points once resampled at 1 px (issue 11)
+    i = list(range(20_000))
+    sawtooth = [[[1000 * (k % 2) for k in i], [k / 20 for k in i], i]]
+    before = table_counts(engine)
+    response = models_client.post(GUESS, json={"ink": sawtooth})
+    assert response.status_code == 422, response.text
+    assert "the drawing is too long/complex (5,099,745 px of strokes" in response.json()["detail"]
+    assert table_counts(engine) == before
+
+
 def test_no_active_model_is_a_503(client: TestClient) -> None:
     response = client.post(GUESS, json={"ink": [[[0, 1], [0, 1], [0, 1]]]})
     assert response.status_code == 503 and "no active doodle model" in response.json()["detail"]

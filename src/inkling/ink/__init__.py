@@ -5,7 +5,7 @@ The one public path is ``ink_to_bitmap(raw_ink, size=28)``: ``parse_ink`` → ``
 """
 
 from inkling.ink.model import Ink, InkError, Stroke
-from inkling.ink.parse import MAX_ABS_COORD, MAX_POINTS, MAX_STROKES, parse_ink
+from inkling.ink.parse import MAX_ABS_COORD, MAX_INK_LENGTH, MAX_POINTS, MAX_STROKES, parse_ink
 from inkling.ink.pipeline import ink_to_bitmap, render_batch
 from inkling.ink.raster import rasterise
 from inkling.ink.rdp import rdp, rdp_mask
@@ -13,6 +13,7 @@ from inkling.ink.simplify import is_simplified, normalise, resample, simplify, s
 
 __all__ = [
     "MAX_ABS_COORD",
+    "MAX_INK_LENGTH",
     "MAX_POINTS",
     "MAX_STROKES",
     "Ink",

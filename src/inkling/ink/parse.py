@@ -10,11 +10,15 @@ from typing import Any
 import numpy as np
 
 from inkling.ink.model import Ink, InkError, Stroke
-from inkling.ink.ragged import split_strokes
+from inkling.ink.ragged import flat_points, split_strokes
+from inkling.ink.simplify import SIMPLIFIED_MAX, normalised_length
 
 MAX_STROKES = 500  # more strokes than any real doodle; bounds the work per request
 MAX_POINTS = 20_000  # total points over all strokes (official raw drawings stay far below)
 MAX_ABS_COORD = 1e6  # |x|, |y| (canvas pixels) and t (ms) beyond this are absurd
+# px of stroke once the larger side is scaled to 255 = points resampling makes; bounds the work of
+# simplifying (the longest official drawing of the mirror: 36 k raw, 78 k simplified)
+MAX_INK_LENGTH = 120_000
 AXES = ("xs", "ys", "ts")
 _BOOLS = frozenset({bool, np.bool_})  # bools are ints to numpy but not coordinates
 _PLAIN_NUMBERS = frozenset({int, float})  # what JSON numbers decode to: the bulk path takes only these
@@ -113,7 +117,7 @@ def _parse_plain(data: Any, strict_times: bool) -> Ink | None:
     """All strokes validated with one numpy pass, for ink made of plain lists of JSON numbers.
 
     ``None`` when anything is off (or unusual): the caller then runs the stroke-by-stroke checks,
-    which find the first problem and name it.
+    which find the first problem and name it. Valid but too long ink is refused here (``_check_length``).
     """
     lengths = _plain_lengths(data)
     if lengths is None:
@@ -138,6 +142,7 @@ def _parse_plain(data: Any, strict_times: bool) -> Ink | None:
             )
             if steps.min() < 0:
                 return None
+    _check_length(values[0], values[1], lengths)
     return split_strokes(np.array(lengths), *values)
 
 
@@ -145,12 +150,23 @@ def parse_ink(data: Any, *, strict_times: bool = True) -> Ink:
     """Validate raw or simplified Quick, Draw! ink and return an immutable ``Ink``; else raise ``InkError``.
 
     ``strict_times=False`` tolerates times that step back within a stroke (a few official raw
-    drawings have such glitches); negative times are always rejected.
+    drawings have such glitches); negative times are always rejected. Ink longer than
+    ``MAX_INK_LENGTH`` once normalised is refused. An ``Ink`` is taken as already validated.
     """
     if isinstance(data, Ink):
         return data
     plain = _parse_plain(data, strict_times)
     return plain if plain is not None else _parse_strokes(data, strict_times)
+
+
+def _check_length(xs: np.ndarray, ys: np.ndarray, lengths: Sequence[int]) -> None:
+    """Refuse ink longer than ``MAX_INK_LENGTH`` once normalised: simplifying it would cost too much."""
+    length = normalised_length(xs, ys, np.asarray(lengths))
+    if length > MAX_INK_LENGTH:
+        raise InkError(
+            f"the drawing is too long/complex ({length:,.0f} px of strokes once its larger side is "
+            f"scaled to {SIMPLIFIED_MAX} px, more than the limit of {MAX_INK_LENGTH:,})"
+        )
 
 
 def _parse_strokes(data: Any, strict_times: bool) -> Ink:
@@ -189,4 +205,6 @@ def _parse_strokes(data: Any, strict_times: bool) -> Ink:
         if len(arrays) == 3:
             _check_times(where, arrays[2], strict_times)
         strokes.append(Stroke(*arrays))
-    return Ink(tuple(strokes))
+    ink = Ink(tuple(strokes))
+    _check_length(*flat_points(ink))
+    return ink

@@ -30,6 +30,17 @@ def normalise_arrays(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.nda
     return (xs - low_x) * SIMPLIFIED_MAX / extent, (ys - low_y) * SIMPLIFIED_MAX / extent
 
 
+def normalised_length(xs: np.ndarray, ys: np.ndarray, lengths: np.ndarray) -> float:
+    """Length of all strokes together once normalised (``normalise_arrays``): about the number of points
+    resampling at 1 px makes of them (each stroke adds one or two). O(points), nothing resampled."""
+    extent = float(max(xs.max() - xs.min(), ys.max() - ys.min()))
+    if extent == 0:
+        return 0.0
+    steps = np.hypot(np.diff(xs), np.diff(ys))
+    steps[np.cumsum(lengths)[:-1] - 1] = 0.0  # from one stroke's last point to the next one's first
+    return float(steps.sum()) * SIMPLIFIED_MAX / extent
+
+
 def normalise(ink: Ink) -> list[np.ndarray]:
     """Align the drawing to min x = min y = 0 and scale it uniformly so its larger extent is 255.
 
