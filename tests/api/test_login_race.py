@@ -55,3 +55,22 @@ def test_thirty_concurrent_wrong_passwords_get_five_checks(
     assert api_login(client, "ada", GOOD_PASSWORD).status_code == 200
     with session_scope(engine) as session:
         assert session.scalar(select(User.last_login_at)) is not None
+
+
+def test_a_class_behind_one_address_logs_in_at_once(client: TestClient, engine: Engine) -> None:
+    """25 pupils behind one school address log in together with the right passwords: none is refused."""
+    pupils = [f"pupil{number}" for number in range(25)]
+    for name in pupils:
+        assert api_signup(client, name).status_code == 201
+        client.cookies.clear()
+    start = threading.Barrier(len(pupils))
+
+    def log_in(name: str) -> int:
+        with TestClient(client.app) as own:
+            start.wait()
+            return api_login(own, name).status_code
+
+    with ThreadPoolExecutor(len(pupils)) as pool:
+        statuses = list(pool.map(log_in, pupils))
+    assert statuses == [200] * len(pupils)
+    assert _failures(engine, "ip:testclient") == 0

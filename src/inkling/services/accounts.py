@@ -315,14 +315,18 @@ def authenticate(
     attempt, right password or not, gets :class:`TooManyAttempts` until the oldest failures age out.
     Refused attempts are not counted; a success clears the username's count.
 
-    The count is atomic: under a lock on the two keys (:func:`_lock_keys`) the attempt is counted
-    and recorded as a failure, and **committed**, before the password is checked; a success then
-    turns it into one. So of 30 concurrent wrong passwords exactly 5 are checked, the rest see
-    those 5 and get 429. The caller must commit even when this raises.
+    The username's count is atomic: under a lock on its key (:func:`_lock_keys`) the attempt is
+    counted and recorded as a failure, and **committed**, before the password is checked; a success
+    then turns it into one. So of 30 concurrent wrong passwords for one user exactly 5 are checked,
+    the rest see those 5 and get 429. The address is neither locked nor charged before the check: a
+    class behind one school address logging in at once must not queue on one lock, nor be refused
+    for attempts still being checked; its failures are recorded once they are known (concurrent
+    wrong passwords from one address may pass its limit by as many as are in flight). The caller
+    must commit even when this raises.
     """
     user_key = f"user:{username.strip().lower()}"[:128]
     ip_key = f"ip:{client_ip}"[:128]
-    _lock_keys(session, (user_key, ip_key))
+    _lock_keys(session, (user_key,))
     session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - LOGIN_WINDOW))
     for key, limit in ((user_key, MAX_FAILURES_PER_USERNAME), (ip_key, MAX_FAILURES_PER_IP)):
         wait = _seconds_blocked(session, key, limit, now)
@@ -333,19 +337,18 @@ def authenticate(
                 retry_after=wait,
             )
     as_user = LoginAttempt(key=user_key, attempted_at=now, success=False)
-    from_ip = LoginAttempt(key=ip_key, attempted_at=now, success=False)
-    session.add_all([as_user, from_ip])
+    session.add(as_user)
     session.commit()  # counted by every concurrent attempt from here on; the lock is released
     user = find_user(session, username.strip())
     password_hash = user.password_hash if user is not None and not user.is_guest else None
     matches = verify_password(hasher, password_hash, password)  # as slow for unknown users as for known
     if user is None or password_hash is None or not matches:
+        session.add(LoginAttempt(key=ip_key, attempted_at=now, success=False))
         raise InvalidCredentials("Wrong username or password.")
     if needs_rehash(hasher, password_hash):
         user.password_hash = hash_password(hasher, password)
     user.last_login_at = now
     as_user.success = True  # clears the username's count; the address keeps only its failures
-    session.delete(from_ip)
     session.flush()
     return user
 
