@@ -22,7 +22,7 @@ from inkling.ink.rdp import DEPTH_WORK, RDP_MAX_WORK, rdp_keep, rdp_run
 from inkling.ink.simplify import RDP_EPSILON, normalise_arrays, normalised_length, resample_arrays
 
 # the mirror's drawings, and the share of MAX_INK_LENGTH the longest one may measure: the limit is 3x
-# the longest raw drawing (35,929); simplified ones pass through unresampled (the longest: 77,981)
+# the longest raw drawing (35,928); simplified ones pass through unresampled (the longest: 77,981)
 MIRROR_FILES = [
     ("quickdraw/quickdraw_raw_sample.ndjson.gz", 1 / 3),
     ("quickdraw_extra/quickdraw_strokes_more_raw.ndjson.gz", 1 / 3),
