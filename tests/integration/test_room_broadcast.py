@@ -35,7 +35,8 @@ def test_the_local_broadcaster_delivers_to_the_rooms_subscribers_only() -> None:
         broadcaster = LocalBroadcaster()
         async with broadcaster.subscribe(1) as one, broadcaster.subscribe(2) as two:
             await broadcaster.publish(1, [{"type": "chat", "id": 1}, {"type": "chat", "id": 2}])
-            assert [await one.get(), await one.get()] == [{"type": "chat", "id": 1}, {"type": "chat", "id": 2}]
+            received = [await one.get(), await one.get()]
+            assert received == [{"type": "chat", "id": 1}, {"type": "chat", "id": 2}]
             assert two.drain() == []
             one.put([{"type": "x"}] * 2_000)  # a subscriber that falls behind is told to resync
             assert one.drain() == [SYNC, *[{"type": "x"}] * 999]
