@@ -178,7 +178,10 @@ async def _play(
                             tasks.append(asyncio.create_task(_draw(ws, room, number, stats, drawing)))
                         else:
                             tasks.append(asyncio.create_task(_guess(ws, room, number, guess_after)))
-    except (ConnectionClosed, OSError) as error:
+    except ConnectionClosed as error:
+        code = error.rcvd.code if error.rcvd else error.sent.code if error.sent else None
+        stats.errors[f"connection closed: {code} {error.rcvd.reason if error.rcvd else 'by us'}"] += 1
+    except OSError as error:
         stats.errors[f"connection lost: {type(error).__name__}"] += 1
     finally:
         drawing.clear()

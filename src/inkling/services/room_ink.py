@@ -3,8 +3,9 @@
 Appending takes no room lock: one ``UPDATE`` of the turn's row checks that the sender is its drawer,
 that the drawing is on and that the turn stays within ``inkling.ink.MAX_POINTS``, and serialises the
 drawer's operations; an operation's id is its sequence number in the room's messages. A server
-process stores the operations that queued up while the previous batch was being stored together (a
-transaction per drawer), so a busy server commits far less often than it receives strokes.
+process stores the operations (of all its rooms) that queued up while the previous batch was being
+stored in one transaction, so a busy server commits far less often than it receives strokes; it never
+waits on a turn's row that a command holds (the turn is changing: those few strokes are dropped).
 """
 
 from __future__ import annotations
@@ -39,26 +40,25 @@ class PendingInk:
     received_ms: float  # ms since the epoch, passed on as ``rx`` (latency measurements)
 
 
-def by_drawer(pending: Sequence[PendingInk]) -> list[list[PendingInk]]:
-    """``pending`` split by drawer (room and player), each drawer's operations in their order."""
-    drawers: dict[tuple[int, int], list[PendingInk]] = {}
-    for item in pending:
-        drawers.setdefault((item.room_id, item.player_id), []).append(item)
-    return list(drawers.values())
-
-
 def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | None:
     """The id of the turn ``player_id`` draws now in ``room_id``, with ``count`` more points counted in it;
-    ``None`` when they do not draw now or the drawing would pass ``MAX_POINTS``."""
-    current = select(RoomRow.current_turn_id).where(RoomRow.id == room_id).scalar_subquery()
-    return session.execute(
-        update(RoomTurn)
+    ``None`` when they do not draw now, the drawing would pass ``MAX_POINTS``, or the turn's row is
+    locked (a command is ending or starting the turn: PostgreSQL skips it instead of waiting)."""
+    turn = (
+        select(RoomTurn.id)
+        .join(RoomRow, RoomRow.current_turn_id == RoomTurn.id)
         .where(
-            RoomTurn.id == current,
+            RoomRow.id == room_id,
             RoomTurn.drawer_id == player_id,
             RoomTurn.status == "drawing",
             RoomTurn.point_count + count <= MAX_POINTS,
         )
+        .with_for_update(of=RoomTurn, skip_locked=True)
+        .scalar_subquery()
+    )
+    return session.execute(
+        update(RoomTurn)
+        .where(RoomTurn.id == turn)
         .values(point_count=RoomTurn.point_count + count)
         .returning(RoomTurn.id)
     ).scalar()

@@ -5,8 +5,8 @@ The process keeps no room state: :class:`RoomRuntime` fans out messages (``inkli
 and, once the process serves a room connection, runs two tasks: the rooms' clock — every :data:`TICK_S`
 it claims the rooms whose clock is due (any room: processes share the work through the database) and
 advances them — and the ink writer, which stores the drawers' operations that came in while it was
-storing the previous ones in one pass (in order, a transaction per drawer: a busy process commits far
-less often than it receives strokes). Both work in the thread pool, never on the event loop.
+storing the previous ones in one transaction (in order: a busy process commits far less often than
+it receives strokes). Both work in the thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from inkling.db.broadcast import LocalBroadcaster
 from inkling.services.doodles import doodle_predictor, guess_doodle
 from inkling.services.models import PredictorProvider
 from inkling.services.room_clock import Ranked, advance_room, claim_due_rooms
-from inkling.services.room_ink import PendingInk, add_ink, by_drawer
+from inkling.services.room_ink import PendingInk, add_ink
 
 TICK_S = 0.2  # how often a process looks for rooms whose clock is due
 MODEL_TOP = 5  # ranked guesses the model gives per look
@@ -116,18 +116,16 @@ class RoomRuntime:
         await self._ink[0].send(stored)
         await stored.wait()
 
-    def _store(self, drawers: list[list[PendingInk]]) -> dict[int, list[dict[str, Any]]]:
-        """Store each drawer's operations in a transaction of its own (a turn's row is locked briefly)."""
-        stored: dict[int, list[dict[str, Any]]] = {}
-        for operations in drawers:
-            try:
-                with self.sessions() as session:
-                    for room_id, messages in add_ink(session, operations, self.now()).items():
-                        stored.setdefault(room_id, []).extend(messages)
-                    session.commit()
-            except Exception:  # an outage loses these strokes, not the writer or the other rooms
-                log.exception("drawing operations of room %s could not be stored", operations[0].room_id)
-        return stored
+    def _store(self, pending: list[PendingInk]) -> dict[int, list[dict[str, Any]]]:
+        """Store the operations in one transaction (thread pool); their messages by room."""
+        try:
+            with self.sessions() as session:
+                stored = add_ink(session, pending, self.now())
+                session.commit()
+                return stored
+        except Exception:  # an outage loses these strokes, not the writer
+            log.exception("%s drawing operations could not be stored", len(pending))
+            return {}
 
     async def _write_ink(self, queue: Any) -> None:
         async for first in queue:
@@ -137,9 +135,9 @@ class RoomRuntime:
                     batch.append(queue.receive_nowait())
                 except anyio.WouldBlock:
                     break
-            drawers = by_drawer([item for item in batch if isinstance(item, PendingInk)])
-            if drawers:
-                stored = await anyio.to_thread.run_sync(lambda drawers=drawers: self._store(drawers))
+            pending = [item for item in batch if isinstance(item, PendingInk)]
+            if pending:
+                stored = await anyio.to_thread.run_sync(lambda pending=pending: self._store(pending))
                 for room_id, messages in stored.items():
                     await self.publish(room_id, messages)
             for item in batch:
