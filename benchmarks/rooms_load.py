@@ -190,16 +190,20 @@ async def _play(
 
 
 async def _start(room: SimRoom, stats: Stats) -> None:
-    host = room.players[0].http
-    try:
-        page = await host.get(f"/r/{room.code}")
-        match = CSRF_META.search(page.text)
-        token = match.group(1) if match else ""
-        started = await host.post(f"/api/v1/rooms/{room.code}/start", headers={"X-CSRF-Token": token})
-        if started.status_code != 204:
-            stats.errors[f"start {started.status_code}"] += 1
-    except httpx.HTTPError as error:
-        stats.errors[f"start: {type(error).__name__}"] += 1
+    # on a new connection: the set-up's keep-alive connection has idled while everyone connected
+    cookies = {"inkling_session": room.players[0].http.cookies.get("inkling_session") or ""}
+    async with httpx.AsyncClient(
+        base_url=str(room.players[0].http.base_url), cookies=cookies, timeout=30
+    ) as host:
+        try:
+            page = await host.get(f"/r/{room.code}")
+            match = CSRF_META.search(page.text)
+            token = match.group(1) if match else ""
+            started = await host.post(f"/api/v1/rooms/{room.code}/start", headers={"X-CSRF-Token": token})
+            if started.status_code != 204:
+                stats.errors[f"start {started.status_code}"] += 1
+        except httpx.HTTPError as error:
+            stats.errors[f"start: {type(error).__name__}"] += 1
 
 
 async def run(base: str, args: argparse.Namespace) -> tuple[Stats, float]:
@@ -328,6 +332,9 @@ def main() -> None:
             stats, wall = asyncio.run(run(server.url, args))
             server_cpu = process_cpu_s(server.process.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
+        if stats.errors:  # what the server said about them
+            for log in Path(tmp).glob("serve-*.log"):
+                print("".join(log.read_text(errors="replace").splitlines(keepends=True)[-40:]))
         checks = audit(url, args.rooms, stats, args.players)
     print(
         f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -43,7 +43,9 @@ class PendingInk:
 def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | None:
     """The id of the turn ``player_id`` draws now in ``room_id``, with ``count`` more points counted in it;
     ``None`` when they do not draw now, the drawing would pass ``MAX_POINTS``, or the turn's row is
-    locked (a command is ending or starting the turn: PostgreSQL skips it instead of waiting)."""
+    being updated (a command is ending or starting the turn: PostgreSQL skips it instead of waiting)."""
+    # FOR NO KEY UPDATE ... SKIP LOCKED: the foreign-key checks of guesses and strokes on the turn (FOR KEY
+    # SHARE) neither wait for this claim nor block it; a command updating the turn makes it skip
     turn = (
         select(RoomTurn.id)
         .join(RoomRow, RoomRow.current_turn_id == RoomTurn.id)
@@ -53,7 +55,7 @@ def _claim(session: Session, room_id: int, player_id: int, count: int) -> int | 
             RoomTurn.status == "drawing",
             RoomTurn.point_count + count <= MAX_POINTS,
         )
-        .with_for_update(of=RoomTurn, skip_locked=True)
+        .with_for_update(of=RoomTurn, skip_locked=True, key_share=True)
         .scalar_subquery()
     )
     return session.execute(

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from starlette.websockets import WebSocketDisconnect
 
+from inkling.db.room_models import Room
 from inkling.game.room_settings import GUESS_RATE_LIMIT
 from inkling.ink import MAX_POINTS
 from inkling.web.ws.messages import MAX_MESSAGE_BYTES, MAX_POINTS_PER_MESSAGE
@@ -139,3 +140,19 @@ def test_only_the_drawer_draws_within_the_ink_limits(room_app: TestClient, engin
         ws.send_json({"type": "ping"})
         receive_until(ws, "pong", limit=200)
     assert counts(engine)["room_strokes"] == MAX_POINTS // MAX_POINTS_PER_MESSAGE
+
+
+def test_a_database_timeout_answers_an_error_and_keeps_the_connection(
+    room_app: TestClient, engine: Engine
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("lock timeouts are PostgreSQL's")
+    code, bob = _drawing_room(room_app)
+    with connected(bob, code) as ws, engine.connect() as other:
+        other.execute(select(Room.id).where(Room.code == code).with_for_update())  # held past lock_timeout
+        ws.send_json({"type": "guess", "text": "a cat"})
+        refused = receive_until(ws, "error")
+        assert "try again" in refused["detail"] and refused["retry_after"] > 0
+        other.rollback()
+        ws.send_json({"type": "guess", "text": "a dog"})
+        assert receive_until(ws, "chat")["text"] == "a dog"

@@ -31,6 +31,7 @@ from inkling.services.accounts import load_session
 from inkling.services.room_ink import InkOp, PendingInk
 from inkling.services.room_store import HEARTBEAT_S, RoomNotFoundError
 from inkling.services.room_views import room_view
+from inkling.web.outage import OUTAGE_ERRORS, OUTAGE_MESSAGE, RETRY_AFTER_S
 from inkling.web.rooms_runtime import RoomRuntime
 from inkling.web.security import SESSION_COOKIE
 from inkling.web.ws.messages import (
@@ -162,6 +163,9 @@ class Connection:
                 await self.send({"type": "error", "detail": str(error), "retry_after": error.retry_after_s})
             except GameError as error:
                 await self.send({"type": "error", "detail": str(error)})
+            except OUTAGE_ERRORS:  # a lock or statement timeout, a lost database: the command is not done
+                log.warning("room %s: a command met a database outage", self.room_id, exc_info=True)
+                await self.send({"type": "error", "detail": OUTAGE_MESSAGE, "retry_after": RETRY_AFTER_S})
 
     async def _command(self, message: Any) -> None:
         room_id, player, now, runtime = self.room_id, self.player, self.runtime.now(), self.runtime
