@@ -30,6 +30,8 @@ EXPECTED_TABLES = {
     "room_turns",
     "room_strokes",
     "room_guesses",
+    "drawing_reports",
+    "admin_audit",
 }
 
 

@@ -32,6 +32,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    # player | admin (granted with `inkling users promote NAME`)
+    role: Mapped[str] = mapped_column(String(16), default="player", server_default="player")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -79,6 +81,8 @@ class Drawing(Base):
     stroke_count: Mapped[int] = mapped_column(Integer)
     point_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # moderation: null (ordinary) | reported | flagged | hidden | kept | relabelled (services/moderation.py)
+    moderation: Mapped[str | None] = mapped_column(String(16), index=True)
 
     word: Mapped[Word | None] = relationship()
 
@@ -153,6 +157,17 @@ class RegisteredModel(Base):
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JsonDocument, default=dict)
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # lineage (services/lineage.py): the model it was trained from, and the training set's content hash
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("models.id", ondelete="SET NULL"), index=True)
+    data_hash: Mapped[str | None] = mapped_column(String(64))
+    # evaluation results, e.g. {"benchmark": {"top1": 0.71}, "play": {"top1": 0.64}}
+    metrics: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    # champion | promoted | rejected | rolled_back (null: never decided), why, and when
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None]
+    # when it last became the serving model of its task (rollback returns to the one before)
+    champion_since: Mapped[datetime | None]
 
 
 class Feedback(Base):
@@ -270,4 +285,4 @@ class CaptchaChallenge(Base):
 
 
 # the rooms' tables (drawing with friends) live in their own module; importing it registers them
-from inkling.db import room_models  # noqa: E402, F401
+from inkling.db import moderation_models, room_models  # noqa: E402, F401
