@@ -14,13 +14,8 @@ from inkling.cli import app as cli
 from inkling.datasets.quickdraw import drawing_format, read_drawings
 from inkling.db.models import Drawing
 from inkling.ink import InkError, parse_ink
-from inkling.services.collect import (
-    UnknownWordError,
-    export_ndjson,
-    labelled_records,
-    store_collected,
-    word_gallery,
-)
+from inkling.services.collect import UnknownWordError, store_collected, word_gallery
+from inkling.services.examples import export_ndjson, labelled_records
 from tests import play_factories as make
 
 

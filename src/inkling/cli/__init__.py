@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from inkling.cli import data, db, eval, ink, models, predict, restore, serve, train, words
+from inkling.cli import data, db, eval, ink, learn, models, predict, restore, serve, train, users, words
 
 app = typer.Typer(
     name="inkling",
@@ -21,6 +21,8 @@ app.add_typer(train.app, name="train")
 app.add_typer(eval.app, name="eval")
 app.add_typer(models.app, name="models")
 app.add_typer(predict.app, name="predict")
+app.add_typer(users.app, name="users")
+app.add_typer(learn.app, name="learn")
 app.command("restore")(restore.restore)
 
 

@@ -146,15 +146,18 @@ def load_command(
 @app.command("export-drawings")
 def export_drawings_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output FILE.ndjson, or FILE.ndjson.gz to gzip it."),
+    every_round: bool = typer.Option(
+        False, "--every-round", help="Also every closed round's drawing (labelled by its prompt)."
+    ),
     database_url: str | None = DatabaseUrl,
 ) -> None:
-    """Export labelled drawings (contributed, and game drawings players labelled) as raw ndjson."""
-    from inkling.services.collect import export_ndjson
+    """Export labelled drawings as raw ndjson, each with its label's evidence; reported ones never."""
+    from inkling.services.examples import export_ndjson
 
     hint = "run `inkling db upgrade` first"
     with database_session(database_url, migrate_first=False, table="drawings", hint=hint) as session:
         try:
-            counts = export_ndjson(session, out)
+            counts = export_ndjson(session, out, every_round=every_round)
         except OSError as error:
             raise _fail(error) from None
     total = sum(counts.values())

@@ -127,6 +127,21 @@ def activate_(
         console.print(f"{model.name} v{model.version} is now the active {model.task} model", highlight=False)
 
 
+@app.command("promote")
+def promote_(
+    name: str = typer.Argument(..., help="Model name."),
+    version: int | None = Version,
+    reason: str = typer.Option("", "--reason", help="Why (stored with the decision and audited)."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Make a model its task's champion (decision promoted, audited); servers switch within seconds."""
+    from inkling.services.lineage import promote
+
+    with _session(database_url) as session:
+        model = promote(session, _find(session, name, version), reason=reason)
+        console.print(f"{model.name} v{model.version} is now the {model.task} champion", highlight=False)
+
+
 @app.command()
 def export(
     name: str = typer.Argument(..., help="Model name."),

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from inkling.db.base import utcnow
 from inkling.db.models import RegisteredModel
 
 TASKS = ("doodle", "digit", "restore")
@@ -56,6 +57,10 @@ def activate(session: Session, model: RegisteredModel) -> RegisteredModel:
         .values(is_active=False)
     )
     model.is_active = True
+    # the champion history rollback walks back through (inkling.services.lineage)
+    model.champion_since = utcnow()
+    if model.decision in (None, "rejected", "rolled_back"):
+        model.decision = "champion"  # activated by hand (``inkling models activate``, shipped defaults)
     session.flush()
     return model
 

@@ -4,34 +4,25 @@
   (``parse_ink``, strict times) and stores a ``drawings`` row with source ``collect``.
 * ``word_gallery`` pages through the stored drawings of one word (game rounds and collected ones), with
   whether the machine recognised each.
-* ``labelled_records`` / ``export_ndjson`` write the labelled drawings — collected ones, rooms' drawings
-  (``room``, labelled with the word the drawer chose), and game drawings a player confirmed or
-  corrected (``feedback``, the latest label wins) — as Quick, Draw!
-  raw ndjson (``word``, ``countrycode``, ``timestamp``, ``recognized``, ``key_id``, ``drawing`` plus
-  ``source``), the format ``inkling.datasets.quickdraw`` and the trainer read.
+* Reported, flagged and hidden drawings are left out (``inkling.services.visibility``); the export of
+  labelled drawings lives in ``inkling.services.examples``.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from inkling.db.models import Drawing, Feedback, Round, User, Word
+from inkling.db.models import Drawing, Round, User, Word
 from inkling.ink import Ink, InkError, parse_ink
-from inkling.services.room_ink import ROOM_SOURCE, labelled_room_drawings
+from inkling.services.visibility import visible
 
 COLLECT_SOURCE = "collect"  # drawings.source of drawings made for the data set
-FEEDBACK_SOURCE = "feedback"  # the export's source for game drawings labelled by a player
 GALLERY_SOURCES = ("game", "collect", "feedback", "import")  # never digits
-KEY_ID_PREFIX = "inkling-"  # exported key_id = prefix + drawings.id
 MAX_PER_PAGE = 60
 MIN_COLLECT_POINTS = 5  # a contributed drawing needs this many points at least: one dot is no drawing
 MIN_COLLECT_EXTENT = 10  # ...and must span this many canvas pixels (its bounding box's longer side)
@@ -140,14 +131,14 @@ def word_gallery(session: Session, word: str, *, page: int = 1, per_page: int = 
         select(Drawing.id)
         .outerjoin(Round, Round.drawing_id == Drawing.id)
         .where(or_(Drawing.word_id == target.id, Round.word_id == target.id))
-        .where(Drawing.source.in_(GALLERY_SOURCES))
+        .where(Drawing.source.in_(GALLERY_SOURCES), visible())
     )
     total = session.scalar(select(func.count()).select_from(of_word.distinct().subquery())) or 0
     query = (
         select(Drawing, Round.recognized, Round.recognized_ms)
         .outerjoin(Round, Round.drawing_id == Drawing.id)
         .where(or_(Drawing.word_id == target.id, Round.word_id == target.id))
-        .where(Drawing.source.in_(GALLERY_SOURCES))
+        .where(Drawing.source.in_(GALLERY_SOURCES), visible())
         .order_by(Drawing.created_at.desc(), Drawing.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -162,76 +153,3 @@ def word_gallery(session: Session, word: str, *, page: int = 1, per_page: int = 
             GalleryItem(drawing.id, drawing.ink, drawing.source, judged, recognized_ms, drawing.created_at)
         )
     return GalleryPage(target, items, total, page, per_page)
-
-
-def _timestamp(at: datetime) -> str:
-    """Quick, Draw!'s timestamp style: ``2017-03-28 13:28:00.85173 UTC``."""
-    return at.strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC"
-
-
-def _record(drawing: Drawing, word: str, source: str, recognized: bool | None) -> dict[str, Any]:
-    return {
-        "word": word,
-        "countrycode": "",
-        "timestamp": _timestamp(drawing.created_at),
-        "recognized": bool(recognized),
-        "key_id": f"{KEY_ID_PREFIX}{drawing.id}",
-        "drawing": drawing.ink,
-        "source": source,
-    }
-
-
-def labelled_records(session: Session, *, batch: int = 500) -> Iterator[dict[str, Any]]:
-    """Quick, Draw!-style records of every labelled drawing: collected first, then feedback-labelled."""
-    collected = (
-        select(Drawing, Word.text)
-        .join(Word, Word.id == Drawing.word_id)
-        .where(Drawing.source == COLLECT_SOURCE)
-        .order_by(Drawing.id)
-        .execution_options(yield_per=batch)
-    )
-    for drawing, word in session.execute(collected):
-        yield _record(drawing, word, COLLECT_SOURCE, None)
-    for drawing, word, guessed in labelled_room_drawings(session, batch=batch):
-        yield _record(drawing, word, ROOM_SOURCE, guessed)
-    latest = (
-        select(Feedback.drawing_id, func.max(Feedback.id).label("feedback_id"))
-        .group_by(Feedback.drawing_id)
-        .subquery()
-    )
-    corrected = (
-        select(Drawing, Word.text, Round.recognized, Round.word_id, Feedback.correct_word_id)
-        .join(latest, latest.c.drawing_id == Drawing.id)
-        .join(Feedback, Feedback.id == latest.c.feedback_id)
-        .join(Word, Word.id == Feedback.correct_word_id)
-        .outerjoin(Round, Round.drawing_id == Drawing.id)
-        .where(Drawing.source.not_in((COLLECT_SOURCE, ROOM_SOURCE, "digit")))
-        .order_by(Drawing.id)
-        .execution_options(yield_per=batch)
-    )
-    seen: set[int] = set()
-    for drawing, word, recognized, round_word, correct in session.execute(corrected):
-        if drawing.id in seen:
-            continue
-        seen.add(drawing.id)
-        # "recognized" as in Quick, Draw!: the model named the word the drawing truly shows
-        hit = bool(recognized) and round_word == correct
-        yield _record(drawing, word, FEEDBACK_SOURCE, hit)
-
-
-def _open(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "wt", encoding="utf-8")
-    return path.open("w", encoding="utf-8")
-
-
-def export_ndjson(session: Session, path: Path) -> dict[str, int]:
-    """Write :func:`labelled_records` to ``path`` (gzip for ``.gz``); returns the count per source."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {COLLECT_SOURCE: 0, FEEDBACK_SOURCE: 0}
-    with _open(path) as out:
-        for record in labelled_records(session):
-            out.write(json.dumps(record, separators=(",", ":")) + "\n")
-            counts[record["source"]] += 1
-    return counts

@@ -12,7 +12,7 @@ from inkling.db.engine import session_scope
 from inkling.db.models import Drawing, Word
 from inkling.db.room_models import RoomGuess, RoomTurn
 from inkling.game.room_settings import CHOOSE_MS, MODEL_FIRST_MS, REVEAL_MS, ROUND_END_MS
-from inkling.services.collect import labelled_records
+from inkling.services.examples import labelled_records
 from tests.api.game_support import recognised_drawing
 from tests.api.rooms.support import (
     connected,
