@@ -1,0 +1,115 @@
+"""Convert the Quick, Draw! ResNet (TF.js layers model) to ONNX + JSON metadata, checked against NumPy.
+
+Run: .venv/bin/python -m inkling.learn.quickdraw_resnet_convert --data-dir ../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from inkling.learn.doodlenet_convert import (
+    INPUT_CONTRACT,
+    INPUT_NAME,
+    MIRROR_BITMAPS,
+    MIRROR_CATEGORIES,
+    OUTPUT_NAME,
+    TASK,
+    official_class_names,
+    parity_inputs,
+)
+from inkling.learn.onnx_export import DEFAULT_ATOL, DEFAULT_OPSET, check_parity, export_onnx, torch_reference
+from inkling.learn.quickdraw_resnet import INPUT_SIZE, quickdraw_resnet
+from inkling.learn.tfjs_reference import tfjs_reference
+
+NAME = "quickdraw-resnet"  # registry name and file stem
+MIRROR_DIR = Path("pretrained/quickdraw_resnet_tfjs")  # model.json, shard, class names, LICENSE
+MODEL_JSON = "model.json"
+CLASS_NAMES = "classes_official_names.txt"  # class.json's order, official spelling, one per line
+SOURCE = {
+    "name": "Quick, Draw! ResNet (jinnyday0719/quickdraw-prediction-model)",
+    "url": "https://github.com/jinnyday0719/quickdraw-prediction-model/tree/"
+    "bb1d600a7b2139e0f36cb199eac8ab30dda71e4f/web/tfjs_model",
+    "licence": "MIT",
+    "copyright": "Copyright (c) 2024 안서진",
+}
+
+
+def convert_quickdraw_resnet(
+    model_dir: str | Path, out_dir: str | Path, *, categories_path: Path | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Write ``quickdraw-resnet.onnx`` + ``.json`` to ``out_dir``; return the ONNX path and the metadata.
+
+    Batch norm is folded into the convolutions before export. Raises ``ParityError`` when ONNX and the
+    NumPy reading of the TF.js weights differ by more than 1e-4.
+    """
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    data_root = model_dir.resolve().parents[1]
+    categories_path = categories_path or data_root / MIRROR_CATEGORIES
+    bitmaps_path = data_root / MIRROR_BITMAPS
+    model_json = model_dir / MODEL_JSON
+    classes = official_class_names(model_dir / CLASS_NAMES, categories_path)
+    net = quickdraw_resnet(model_json, fold=True)
+    onnx_path = export_onnx(
+        net,
+        torch.zeros(1, 1, INPUT_SIZE, INPUT_SIZE),
+        out_dir / f"{NAME}.onnx",
+        input_name=INPUT_NAME,
+        output_name=OUTPUT_NAME,
+        opset=DEFAULT_OPSET,
+    )
+    inputs = parity_inputs(bitmaps_path if bitmaps_path.exists() else None)
+    parity = check_parity(onnx_path, tfjs_reference(model_json), inputs, atol=DEFAULT_ATOL)
+    unfolded = torch_reference(quickdraw_resnet(model_json))
+    torch_parity = check_parity(onnx_path, unfolded, inputs, atol=DEFAULT_ATOL)
+    meta: dict[str, Any] = {
+        "name": NAME,
+        "task": TASK,
+        "classes": classes,
+        "input": INPUT_CONTRACT,
+        "input_name": INPUT_NAME,
+        "output": {"kind": "probabilities", "softmax": True, "shape": ["batch", len(classes)]},
+        "output_name": OUTPUT_NAME,
+        "opset": DEFAULT_OPSET,
+        "arch": "quickdraw-resnet (15 conv+BN, identity shortcuts, GAP, Dense 256, Dense 345; BN folded)",
+        "activate_if_none": False,  # a teacher and reference: registered, never made active by loading
+        "source": {
+            **SOURCE,
+            "model_json_sha256": hashlib.sha256(model_json.read_bytes()).hexdigest(),
+            "weights_sha256": hashlib.sha256((model_dir / "group1-shard1of1.bin").read_bytes()).hexdigest(),
+        },
+        "licence": f"MIT, {SOURCE['copyright']} (keep this notice with the weights)",
+        "parity": {
+            "reference": "NumPy forward pass of model.json + the TF.js shard (float64, Keras semantics)",
+            "max_abs_diff": parity,
+            "max_abs_diff_torch": torch_parity,
+            "atol": DEFAULT_ATOL,
+            "inputs": len(inputs),
+            "bitmaps": str(MIRROR_BITMAPS) if bitmaps_path.exists() else None,
+        },
+        "onnx_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+    }
+    (out_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return onnx_path, meta
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: convert from the data mirror into the package's models folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True, help="the data mirror (INKLING_DATA_DIR)")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parents[1] / "models", help="output folder"
+    )
+    args = parser.parse_args(argv)
+    onnx_path, meta = convert_quickdraw_resnet(args.data_dir / MIRROR_DIR, args.out)
+    size = onnx_path.stat().st_size
+    print(f"{onnx_path} ({size:,} B), parity max abs diff {meta['parity']['max_abs_diff']:.2e}")
+
+
+if __name__ == "__main__":
+    main()
