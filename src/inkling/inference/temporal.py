@@ -7,10 +7,13 @@ For a frame and its neighbours (same-parity fields of an interlaced capture, or 
    for leaving it, a parabola through the best cost for sub-pixel precision), so pans and zooms and
    local movement are followed; the block field is interpolated to every pixel;
 2. **warp** each neighbour onto the frame (bilinear; pixels that come from outside the frame count 0);
-3. **robust average**: per pixel, the local mean squared luma difference between the warped neighbour
-   and the frame, against the difference's own noise level (robust, from its median): where they agree
-   as two noisy copies of one picture do, the neighbour counts fully; where the difference is
-   ``reject`` times the noise or more (a motion the blocks missed, an occlusion, a scene cut), not at all.
+3. **robust average**: per pixel and colour channel, the local mean squared difference between the
+   warped neighbour and the frame, against the difference's own noise level (robust, from its
+   median): where they agree as two noisy copies of one picture do, the neighbour counts fully;
+   where the difference is ``reject`` times the noise or more (a motion the blocks missed, an
+   occlusion, a scene cut), not at all; the least trusting channel decides (two pictures of equal
+   luma may differ in colour). That noise level is capped by the frame's own (a robust Laplacian
+   estimate): after a scene cut the whole difference is picture, and its median must not pass for noise.
 
 A clean frame has no noise to average, so every neighbour that is not aligned to a fraction of a pixel
 gets weight 0 and the frame comes out almost as it went in. NumPy only.
@@ -40,6 +43,7 @@ class TemporalConfig:
     window: float = 1.5  # Gaussian sigma (px) of the local agreement measure
     accept: float = 1.5  # agreement ratio (local squared difference / its noise) still fully trusted
     reject: float = 3.5  # ratio from which a neighbour is not used at all
+    noise_cap: float = 4.0  # the difference's noise variance is at most this times 2x the frame's own
 
 
 def luma(image: np.ndarray) -> np.ndarray:
@@ -144,13 +148,30 @@ def warp(image: np.ndarray, flow_y: np.ndarray, flow_x: np.ndarray) -> tuple[np.
     return (top * (1 - fy) + bottom * fy).astype(np.float32), inside
 
 
-def agreement_weight(frame_luma: np.ndarray, warped_luma: np.ndarray, config: TemporalConfig) -> np.ndarray:
+def noise_sigma(plane: np.ndarray) -> float:
+    """Noise standard deviation of a luma plane, robustly from its Laplacian (edges do not count)."""
+    p = plane
+    laplacian = (
+        p[:-2, :-2] - 2 * p[:-2, 1:-1] + p[:-2, 2:]
+        - 2 * p[1:-1, :-2] + 4 * p[1:-1, 1:-1] - 2 * p[1:-1, 2:]
+        + p[2:, :-2] - 2 * p[2:, 1:-1] + p[2:, 2:]
+    )  # fmt: skip
+    return MAD_TO_STD * float(np.median(np.abs(laplacian))) / 6.0  # the kernel's norm is 6
+
+
+def agreement_weight(
+    frame: np.ndarray, warped: np.ndarray, config: TemporalConfig, frame_sigmas: list[float]
+) -> np.ndarray:
     """Per-pixel weight 0..1 of a warped neighbour: 1 where it differs from the frame only by noise."""
-    diff = warped_luma - frame_luma
-    noise_var = (MAD_TO_STD * float(np.median(np.abs(diff - np.median(diff))))) ** 2 + 1e-8
-    local = blur((diff * diff)[..., None], config.window, config.window)[..., 0]
-    ratio = local / noise_var
-    return np.clip((config.reject - ratio) / (config.reject - config.accept), 0.0, 1.0).astype(np.float32)
+    diff = warped - frame
+    weight = np.ones(frame.shape[:2], dtype=np.float32)
+    for c, sigma in enumerate(frame_sigmas):
+        d = diff[..., c]
+        noise_var = (MAD_TO_STD * float(np.median(np.abs(d - np.median(d))))) ** 2
+        noise_var = min(noise_var, config.noise_cap * 2 * sigma**2) + 1e-8
+        ratio = blur((d * d)[..., None], config.window, config.window)[..., 0] / noise_var
+        weight = np.minimum(weight, (config.reject - ratio) / (config.reject - config.accept))
+    return np.clip(weight, 0.0, 1.0)
 
 
 def denoise_frame(
@@ -163,6 +184,7 @@ def denoise_frame(
     if len(frames) < 2 or h < 2 * config.block or w < 2 * config.block:
         return frame
     frame_luma = luma(frame)
+    sigmas = [noise_sigma(frame[..., c]) for c in range(3)]
     total = frame.copy()
     weights = np.ones((h, w), dtype=np.float32)
     for index, neighbour in enumerate(frames):
@@ -172,7 +194,7 @@ def denoise_frame(
         half = max(2, config.block // 2)
         flow = dense_flow(block_motion(frame_luma, luma(neighbour), config), h, w, 2 * half)
         warped, inside = warp(neighbour, *flow)
-        weight = agreement_weight(frame_luma, luma(warped), config) * inside
+        weight = agreement_weight(frame, warped, config, sigmas) * inside
         total += warped * weight[..., None]
         weights += weight
     return total / weights[..., None]

@@ -34,7 +34,8 @@ class VideoCancelled(Exception):
 class VideoOptions:
     """How a video is restored (part of the checkpoint's identity)."""
 
-    temporal: bool = True  # average each frame with its motion-compensated neighbours first
+    temporal: bool = True  # average each frame with its motion-compensated neighbours
+    denoise_after: bool = False  # average the restored neighbours (else: average first, then restore)
     radius: int = 2  # neighbours on each side for temporal denoising
     fields: str = "auto"  # per-field processing: "auto" (when the stream is interlaced), "on", "off"
     square_pixels: bool = False  # resample the output to square pixels (720x576 -> 768x576)
@@ -114,7 +115,7 @@ class VideoJob:
         for p in range(len(window[centre])):
             stream = [pictures[p] for pictures in window]
             picture = denoise_frame(stream, centre, config) if self.options.temporal else stream[centre]
-            out.append(restore(_to_uint8(picture)))
+            out.append(_to_uint8(picture) if self.options.denoise_after else restore(_to_uint8(picture)))
         frame = weave(*out) if len(out) == 2 else out[0]
         return to_square_pixels(frame) if self.options.square_pixels else frame
 
@@ -129,9 +130,14 @@ class VideoJob:
         for index in range(self.info.frames + radius):
             if index <= last:
                 try:
-                    window[index] = self._pictures(next(frames))
+                    pictures = self._pictures(next(frames))
                 except StopIteration:
                     last = index - 1
+                else:
+                    needed = any(wanted(k) for k in range(index - radius, index + radius + 1))
+                    if self.options.denoise_after and needed:
+                        pictures = [_to_float(restore(_to_uint8(p))) for p in pictures]
+                    window[index] = pictures
             centre = index - radius
             if 0 <= centre <= last and wanted(centre):
                 if should_stop is not None and should_stop():
