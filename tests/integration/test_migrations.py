@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "room_guesses",
     "drawing_reports",
     "admin_audit",
+    "restore_jobs",
 }
 
 

@@ -285,4 +285,4 @@ class CaptchaChallenge(Base):
 
 
 # the rooms' tables (drawing with friends) live in their own module; importing it registers them
-from inkling.db import moderation_models, room_models  # noqa: E402, F401
+from inkling.db import moderation_models, restore_job_models, room_models  # noqa: E402, F401
