@@ -1,7 +1,10 @@
 """INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_quality.py
 
 Options: ``--model a.onnx [b.onnx ...]`` (default: the shipped restore-unet), ``--limit N`` (first N
-photos), ``--per-artifact`` (instead: the gain on each core artifact alone, at strengths 0.5 and 1).
+photos), ``--per-artifact`` (instead: the gain on each core artifact alone, at strengths 0.5 and 1),
+``--before-after`` (each model twice: ``before``, the unguarded path as shipped before issue 15, and
+``after``, the guarded path: damage estimates, exact repairs, gated network), ``--split`` (default
+``test``; ``val`` for tuning).
 
 PSNR/SSIM on BSDS500 test (all 200 photos by default) of the degraded input, the classical baseline
 (chroma realignment + 3x3 luma median + chroma blur) and the ONNX model run through ``RestorePredictor``
@@ -101,9 +104,12 @@ def unseen_degrade_b(photo: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 UNSEEN_CHAINS = {"a": unseen_degrade, "b": unseen_degrade_b}
 
 
+SPLIT = {"name": "test"}  # the BSDS500 split scored (``--split``)
+
+
 def _photos(root: Path, limit: int | None) -> list[tuple[Path, np.ndarray]]:
     """The first ``limit`` BSDS500 test photos (name order) with their paths."""
-    return [(path, load_image(path)) for path in list_images(root, "test")[:limit]]
+    return [(path, load_image(path)) for path in list_images(root, SPLIT["name"])[:limit]]
 
 
 def unseen_pairs(root: Path, limit: int | None, chain: str = "a") -> list[EvalPair]:
@@ -126,25 +132,38 @@ def single_artifact_pairs(root: Path, limit: int | None, name: str, strength: fl
     return pairs
 
 
-def per_artifact_table(root: Path, limit: int | None, predictors: dict[str, RestorePredictor]) -> str:
-    """ΔPSNR/ΔSSIM over the input of each restorer, one core artifact at a time, at two strengths."""
-    header = "| artifact (strength) | input PSNR / SSIM | " + " | ".join(predictors) + " |"
-    lines = [header, "|---|---:|" + "---:|" * len(predictors)]
-    for artifact in CORE_ARTIFACTS:
-        for strength in (0.5, 1.0):
-            pairs = single_artifact_pairs(root, limit, artifact.name, strength)
-            base = score(pairs)
-            cells = []
-            for predictor in predictors.values():
-                row = score(pairs, predictor.restore_float)
-                cells.append(f"{row['psnr'] - base['psnr']:+.2f} dB / {row['ssim'] - base['ssim']:+.3f}")
-            reference = f"{base['psnr']:.2f} / {base['ssim']:.3f}"
-            lines.append(f"| {artifact.name} ({strength}) | {reference} | {' | '.join(cells)} |")
+def per_artifact_table(
+    root: Path, limit: int | None, predictors: dict[str, RestorePredictor], chains: bool = False
+) -> str:
+    """ΔPSNR/ΔSSIM over the input of the baseline and each restorer, one core artifact at a time, at
+    two strengths; then the clean photo (absolute scores) and, with ``chains``, the unseen chains."""
+    restorers = {"baseline": ClassicalRestorer(), **{k: p.restore_float for k, p in predictors.items()}}
+    header = "| degradation | input PSNR / SSIM | " + " | ".join(restorers) + " |"
+    lines = [header, "|---|---:|" + "---:|" * len(restorers)]
+    rows: list[tuple[str, list[EvalPair]]] = [
+        (f"{artifact.name} ({strength})", single_artifact_pairs(root, limit, artifact.name, strength))
+        for artifact in CORE_ARTIFACTS
+        for strength in (0.5, 1.0)
+    ]
+    if chains:
+        rows += [(f"unseen chain {c.upper()}", unseen_pairs(root, limit, c)) for c in UNSEEN_CHAINS]
+    for label, pairs in rows:
+        base = score(pairs)
+        cells = []
+        for restorer in restorers.values():
+            row = score(pairs, restorer)
+            cells.append(f"{row['psnr'] - base['psnr']:+.2f} dB / {row['ssim'] - base['ssim']:+.3f}")
+        reference = f"{base['psnr']:.2f} / {base['ssim']:.3f}"
+        lines.append(f"| {label} | {reference} | {' | '.join(cells)} |")
     clean = [
         EvalPair(path.name, photo, to_float(photo), Degradation(())) for path, photo in _photos(root, limit)
     ]
-    outputs = [score(clean, predictor.restore_float) for predictor in predictors.values()]
-    cells = [f"{row['psnr']:.2f} dB / {row['ssim']:.3f}" for row in outputs]
+    cells = []
+    for restorer in restorers.values():
+        outputs = [to_uint8(to_float(restorer(pair.degraded))) for pair in clean]
+        row = score(clean, restorer)
+        same = sum(np.array_equal(out, pair.clean) for out, pair in zip(outputs, clean, strict=True))
+        cells.append(f"{row['psnr']:.2f} dB / {row['ssim']:.3f} ({same}/{len(clean)} identical)")
     lines.append(f"| none: the clean photo (output PSNR / SSIM, not Δ) | ∞ / 1.000 | {' | '.join(cells)} |")
     return "\n".join(lines)
 
@@ -156,15 +175,23 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N test photos (default: all 200)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--per-artifact", action="store_true", help="only the one-artifact-at-a-time table")
+    parser.add_argument("--chains", action="store_true", help="per-artifact table: add the unseen chains")
+    parser.add_argument("--before-after", action="store_true", help="each model unguarded and guarded")
+    parser.add_argument("--split", default="test", help="BSDS500 split (test; val for tuning)")
     args = parser.parse_args()
+    SPLIT["name"] = args.split
     data_dir = os.environ.get("INKLING_DATA_DIR")
     root = bsds500_dir(data_dir=Path(data_dir) if data_dir else None)
+    modes = {"before": False, "after": True} if args.before_after else {"": True}
     predictors = {
-        f"model {path.stem} ({path.parent.name}/)": RestorePredictor.from_files(path, threads=args.threads)
+        f"{mode} {path.stem} ({path.parent.name}/)".strip(): RestorePredictor.from_files(
+            path, threads=args.threads, guard=guard
+        )
         for path in args.model
+        for mode, guard in modes.items()
     }
     if args.per_artifact:
-        print(per_artifact_table(root, args.limit, predictors))
+        print(per_artifact_table(root, args.limit, predictors, args.chains))
         return
     baseline = ClassicalRestorer()
     for title, pairs in (

@@ -4,8 +4,12 @@ The image is reflect-padded by ``margin`` on every side (so borders get context)
 overlapping tiles whose sides are multiples of the model's ``multiple``, and the tile outputs are
 blended with feathered weights (linear ramps across each overlap), so there are no seams. Images
 that fit one tile run whole. Output: uint8 RGB of exactly the input size. NumPy + onnxruntime only.
-When the model's metadata asks for it (``inference.timebase``), the line time-base corrector
-(``inkling.inference.timebase``) undoes line jitter before the model runs. A caller may pass
+By default (``guard``) the frame is first measured and exactly repaired (``inkling.inference.repair``:
+tears, line jitter, chroma delay and bandwidth), and the network's correction is then blended in by a
+gate from the estimated noise and jitter (0 = the network is not even run), so that a frame with
+nothing wrong comes out unchanged and the network only acts on what it handles well (grain, jitter).
+``guard=False`` is the earlier path: the line time-base corrector (``inkling.inference.timebase``)
+when the model's metadata asks for it (``inference.timebase``), then the network. A caller may pass
 ``should_stop`` (say, "the client has gone"): it is asked before each tile, and :class:`RestoreCancelled`
 ends the work.
 """
@@ -14,16 +18,42 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from inkling.inference.damage import Damage
 from inkling.inference.model import OnnxModel
+from inkling.inference.repair import RepairConfig, repair
 from inkling.inference.timebase import TimebaseConfig, correct_line_jitter
 
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
 DEFAULT_OVERLAP = 64  # overlap (px) between neighbouring tiles, blended with linear ramps
 DEFAULT_MARGIN = 16  # reflect padding (px) around the image before tiling
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """How much of the network's correction is kept: ramps from 0 to 1 between ``low`` and ``high``."""
+
+    noise_low: float = 0.015  # estimated luma noise std where the network starts to help
+    noise_high: float = 0.035  # ... and where it is kept whole
+    jitter_low: float = 0.15  # median |line displacement| (px) where the network starts to act
+    jitter_high: float = 0.4
+
+    def __call__(self, damage: Damage) -> float:
+        """The share (0..1) of the network's correction kept for a frame with ``damage``."""
+        jitter = float(np.median(np.abs(damage.jitter))) if damage.jitter.size else 0.0
+        return max(
+            _ramp(damage.noise, self.noise_low, self.noise_high),
+            _ramp(jitter, self.jitter_low, self.jitter_high),
+        )
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    """0 up to ``low``, 1 from ``high``, linear between."""
+    return float(np.clip((value - low) / max(high - low, 1e-9), 0.0, 1.0))
 
 
 class RestoreCancelled(Exception):
@@ -76,10 +106,13 @@ class RestorePredictor(OnnxModel):
         overlap: int | None = None,
         margin: int | None = None,
         timebase: bool | None = None,
+        guard: bool = True,
+        gate: GateConfig | None = None,
         **identity: Any,
     ) -> None:
-        """``timebase``: correct line jitter first (default: as the metadata says); ``identity``:
-        ``name``, ``version``, ``threads`` (see ``OnnxModel``)."""
+        """``timebase``: (unguarded path) correct line jitter first (default: as the metadata says);
+        ``guard``: measure, repair and gate (see module); ``identity``: ``name``, ``version``,
+        ``threads`` (see ``OnnxModel``)."""
         super().__init__(onnx, meta, **identity)
         self.multiple = int(self.meta.get("input", {}).get("multiple", 16))
         inference = self.meta.get("inference", {})
@@ -92,6 +125,9 @@ class RestorePredictor(OnnxModel):
         use_timebase = bool(settings) if timebase is None else timebase
         tbc = TimebaseConfig(**settings) if isinstance(settings, dict) else TimebaseConfig()
         self.timebase = tbc if use_timebase else None
+        self.guard = guard
+        self.gate = gate or GateConfig()
+        self.repair_config = RepairConfig(timebase=tbc)
 
     def _round_up(self, value: int) -> int:
         return max(self.multiple, math.ceil(value / self.multiple) * self.multiple)
@@ -109,10 +145,27 @@ class RestorePredictor(OnnxModel):
 
     def restore_float(self, image: np.ndarray, should_stop: Callable[[], bool] | None = None) -> np.ndarray:
         """Restore float32 RGB 0..1 (H, W, 3); float32 0..1 out, same size (``should_stop``: see module)."""
+        return self.restore_measured(image, should_stop)[0]
+
+    def restore_measured(
+        self, image: np.ndarray, should_stop: Callable[[], bool] | None = None
+    ) -> tuple[np.ndarray, Damage | None, float]:
+        """(restored float frame, the damage measured (``None`` unguarded), share of the network kept)."""
         if image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"expected an RGB image (H, W, 3), got shape {image.shape}")
-        if self.timebase is not None:
-            image = correct_line_jitter(image, self.timebase)[0]
+        if not self.guard:
+            if self.timebase is not None:
+                image = correct_line_jitter(image, self.timebase)[0]
+            return self._network(image, should_stop), None, 1.0
+        fixed, damage = repair(image, self.repair_config)
+        share = self.gate(damage)
+        if share <= 0.0:
+            return np.clip(fixed, 0.0, 1.0), damage, 0.0
+        network = self._network(fixed, should_stop)
+        return np.clip(fixed + np.float32(share) * (network - fixed), 0.0, 1.0), damage, share
+
+    def _network(self, image: np.ndarray, should_stop: Callable[[], bool] | None) -> np.ndarray:
+        """The network's output on float RGB (H, W, 3), tiled and padded, clipped to 0..1."""
         height, width = image.shape[:2]
         m = self.margin
         bottom = m + (-(height + 2 * m) % self.multiple)

@@ -143,8 +143,8 @@ class Tearing(Artifact):
     top: bool = False  # tear at the top instead of the bottom
     noise: float = 0.05  # std of the noise band in the torn rows
 
-    def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        height = image.shape[0]
+    def displacement(self, height: int) -> np.ndarray:
+        """Each row's horizontal shift (px, positive = right): the ground truth a corrector should undo."""
         lines = int(min(max(self.lines, 1), height))
         t = (np.arange(1, lines + 1, dtype=np.float32) / lines) ** self.bend
         shifts = np.zeros(height, dtype=np.float32)
@@ -152,6 +152,12 @@ class Tearing(Artifact):
             shifts[:lines] = self.shift * t[::-1]
         else:
             shifts[height - lines :] = self.shift * t
+        return shifts
+
+    def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        height = image.shape[0]
+        lines = int(min(max(self.lines, 1), height))
+        shifts = self.displacement(height)
         out = shift_rows(image, shifts)
         rows = slice(0, lines) if self.top else slice(height - lines, height)
         band = rng.standard_normal((*out[rows].shape[:2], 1)).astype(np.float32)
@@ -178,8 +184,8 @@ class LineJitter(Artifact):
     correlation: float = 0.8  # AR(1) coefficient between neighbouring lines (0 = independent)
     whole_pixels: bool = False  # round the shifts to whole pixels (a capture that drops/repeats samples)
 
-    def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        height = image.shape[0]
+    def displacement(self, height: int, rng: np.random.Generator) -> np.ndarray:
+        """Each row's shift (px, positive = right) as ``apply`` draws it from ``rng`` (the ground truth)."""
         steps = rng.standard_normal(height)
         shifts = np.empty(height)
         shifts[0] = steps[0]
@@ -187,7 +193,10 @@ class LineJitter(Artifact):
         for y in range(1, height):
             shifts[y] = self.correlation * shifts[y - 1] + innovation * steps[y]
         shifts = self.amplitude * shifts
-        return shift_rows(image, np.round(shifts) if self.whole_pixels else shifts)
+        return np.round(shifts) if self.whole_pixels else shifts
+
+    def apply(self, image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        return shift_rows(image, self.displacement(image.shape[0], rng))
 
     @classmethod
     def sample(cls, rng: np.random.Generator, strength: float) -> LineJitter:

@@ -1,0 +1,94 @@
+"""Exact, classical fixes of what ``inkling.inference.damage`` measured, before any network runs (NumPy only).
+
+Each fix runs only when its estimate clears a threshold set above what undamaged photos show, so an
+undamaged frame passes through bit for bit: a tear is unbent by its measured row offsets, line jitter
+undone by the time-base corrector, a chroma delay shifted back, and chroma blurred beyond luma
+rebuilt from luma (a luma-guided detail transfer: chroma's local linear fit on luma blurred as much as
+chroma is, applied to the sharp luma).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from inkling.inference.damage import (
+    CHROMA,
+    Damage,
+    chroma_of,
+    estimate_chroma_delay,
+    estimate_chroma_sigma,
+    estimate_luma_sigma,
+    estimate_noise,
+    estimate_tear,
+    guided_fit,
+    luma_of,
+)
+from inkling.inference.filters import filter1d, gaussian_kernel, shift_rows
+from inkling.inference.timebase import LUMA, TimebaseConfig, estimate_line_jitter
+
+# RGB from Y, U, V (the inverse of the BT.601 rows ``LUMA`` and ``CHROMA``)
+YUV_TO_RGB = np.linalg.inv(np.vstack([LUMA, CHROMA])).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """When each fix acts (thresholds above the estimates of undamaged BSDS500 val photos)."""
+
+    jitter_median: float = 0.15  # median |line displacement| (px) above which lines are realigned
+    chroma_delay: float = 0.75  # |chroma delay| (px) from which chroma is shifted back
+    chroma_sigma: float = 3.0  # extra chroma blur (Gaussian sigma, px) from which chroma is rebuilt
+    tears: bool = True
+    timebase: TimebaseConfig = field(default_factory=TimebaseConfig)
+
+
+def to_yuv(image: np.ndarray) -> np.ndarray:
+    """(H, W, 3) Y, U, V of an RGB float image."""
+    return np.concatenate([luma_of(image)[..., None], chroma_of(image)], axis=2)
+
+
+def to_rgb(yuv: np.ndarray) -> np.ndarray:
+    """RGB float (not clipped) of (H, W, 3) Y, U, V."""
+    return (yuv @ YUV_TO_RGB.T).astype(np.float32)
+
+
+def rebuild_chroma(luma: np.ndarray, chroma: np.ndarray, sigma: float) -> np.ndarray:
+    """Chroma with luma's detail: ``chroma + a * (luma - blur(luma, sigma))``, ``a`` fitted locally."""
+    blurred = filter1d(luma, gaussian_kernel(sigma), axis=1)
+    slope, _ = guided_fit(blurred, chroma)
+    return chroma + slope * (luma - blurred)[..., None]
+
+
+def repair(image: np.ndarray, config: RepairConfig | None = None) -> tuple[np.ndarray, Damage]:
+    """(repaired RGB float frame, what was measured on the way); the frame itself when nothing clears."""
+    config = config or RepairConfig()
+    out = np.asarray(image, dtype=np.float32)
+    damage = Damage()
+    luma = luma_of(out)
+    if config.tears:
+        damage.tear, damage.tear_rows, damage.tear_bend = estimate_tear(luma)
+        if damage.tear.any():
+            out = shift_rows(out, -damage.tear)
+    damage.jitter = estimate_line_jitter(out, config.timebase)
+    damage.jitter[damage.tear != 0] = 0.0
+    if float(np.median(np.abs(damage.jitter))) > config.jitter_median:
+        out = shift_rows(out, -damage.jitter)
+    else:
+        damage.jitter = np.zeros_like(damage.jitter)
+    yuv = to_yuv(out)
+    changed = False
+    damage.chroma_delay = estimate_chroma_delay(yuv[..., 0], yuv[..., 1:])
+    if abs(damage.chroma_delay) >= config.chroma_delay:
+        yuv[..., 1:] = shift_rows(yuv[..., 1:], np.full(len(yuv), -damage.chroma_delay, np.float32))
+        changed = True
+    damage.chroma_sigma = estimate_chroma_sigma(yuv[..., 0], yuv[..., 1:])
+    if damage.chroma_sigma >= config.chroma_sigma:
+        yuv[..., 1:] = rebuild_chroma(yuv[..., 0], yuv[..., 1:], damage.chroma_sigma)
+        changed = True
+    if changed:
+        out = to_rgb(yuv)
+    damage.luma_sigma = estimate_luma_sigma(yuv[..., 0])
+    damage.noise = estimate_noise(yuv[..., 0])
+    damage.field_noise = (estimate_noise(yuv[0::2, :, 0]), estimate_noise(yuv[1::2, :, 0]))
+    return out, damage
