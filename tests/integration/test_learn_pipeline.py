@@ -22,6 +22,7 @@ TINY = {
     "variants": 1,
     "max_records": 12,
     "max_bitmaps_per_word": 40,
+    "max_extra_per_word": 30,
     "workers": 1,
 }
 
@@ -85,7 +86,7 @@ def test_cli_train_export_eval(
     ckpt = tmp_path / "cli.pt"
     args = ["train", "doodle", "--words", "apple,cat", "--out", str(ckpt), "--quiet", "--steps", "2",
             "--batch-size", "8", "--variants", "1", "--max-records", "10", "--max-bitmaps-per-word", "30",
-            "--workers", "1"]  # fmt: skip
+            "--max-extra-per-word", "30", "--workers", "1"]  # fmt: skip
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert ckpt.exists() and "strokes_top1" in result.output

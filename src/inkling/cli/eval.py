@@ -13,8 +13,11 @@ from inkling.cli.common import required_data_dir
 
 app = typer.Typer(help="Evaluate models on the validation split.", no_args_is_help=True)
 out = Console()
-COLUMNS = ("strokes_top1", "strokes_top3", "bitmaps_top1", "bitmaps_top3", "replay_named_rate",
-           "replay_mean_stroke_frac_at_first_correct", "replay_mean_time_frac_at_first_correct")  # fmt: skip
+COLUMNS = ("strokes_top1", "strokes_top3", "bitmaps_top1", "bitmaps_top3", "rich_strokes_top1",
+           "extra_bitmaps_top1", "replay_named_rate", "replay_mean_stroke_frac_at_first_correct",
+           "replay_mean_time_frac_at_first_correct")  # fmt: skip
+TEACHER_ROWS = (("doodlenet", "doodlenet (pretrained)"), ("resnet", "quickdraw-resnet (pretrained)"),
+                ("ensemble", "teacher ensemble"))  # fmt: skip
 
 
 @app.callback()
@@ -27,33 +30,43 @@ def doodle(
     checkpoints: list[Path] = typer.Argument(
         None, help="checkpoints (.pt) written by `inkling train doodle`"
     ),
-    teacher: bool = typer.Option(True, help="also evaluate the pretrained DoodleNet"),
+    teacher: bool = typer.Option(
+        True, help="also evaluate the pretrained DoodleNet, the ResNet and the teacher ensemble"
+    ),
     confusion: Path = typer.Option(
         None, help="write the 64-word bitmap confusion matrix of the last model (PNG)"
     ),
-    cache: Path = typer.Option(Path("runs/cache/eval-all.npz"), help="eval-set cache (all-words runs)"),
+    cache: Path = typer.Option(Path("runs/cache/eval-all-v2.npz"), help="eval-set cache (all-words runs)"),
     json_out: Path = typer.Option(None, "--json", help="write all metrics as JSON"),
     threads: int = typer.Option(2, help="torch CPU threads"),
 ) -> None:
-    """Top-1/top-3 on all-words stroke validation and 64-word bitmaps, and live replay of stroke prefixes."""
+    """Top-1/top-3 on all-words and rich-words stroke validation and bitmaps, and live replay of prefixes."""
     import torch
 
-    from inkling.learn.doodle_data import TEACHER_H5
-    from inkling.learn.doodlenet import doodlenet
     from inkling.learn.eval_doodle import confusion_png, evaluate, load_eval_set, torch_predict
+    from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, load_signal
     from inkling.learn.train_doodle import load_checkpoint
 
     torch.set_num_threads(threads)
     data_dir = required_data_dir()
     models = []
-    words = None
+    words, options = None, {}
     for path in checkpoints or []:
         model, ckpt = load_checkpoint(path)
         words = ckpt["config"].get("words") or words
+        if ckpt["config"].get("max_extra_per_word") is not None:  # a tiny run: its own tiny split
+            options = {"max_extra_per_word": ckpt["config"]["max_extra_per_word"]}
         models.append((path.stem, torch_predict(model, ckpt["in_channels"])))
+    es, classes = load_eval_set(data_dir, words, None if words or options else cache, **options)
     if teacher and not words:
-        models.insert(0, ("doodlenet (pretrained)", torch_predict(doodlenet(data_dir / TEACHER_H5), 1)))
-    es, classes = load_eval_set(data_dir, words, None if words else cache)
+        mix = f" (ResNet {ENSEMBLE_RESNET_WEIGHT:g}, {ENSEMBLE_MODE})"
+        models[:0] = [
+            (
+                label + (mix if kind == "ensemble" else ""),
+                torch_predict(load_signal(data_dir, classes, kind), 1),
+            )
+            for kind, label in TEACHER_ROWS
+        ]
     table = Table(*("model", *COLUMNS))
     results = {}
     for name, predict in models:

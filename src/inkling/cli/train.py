@@ -71,6 +71,15 @@ def doodle(
     variants: int = typer.Option(6, help="augmented copies per stroke drawing in the pool"),
     prefix_prob: float = typer.Option(0.4, help="share of pool items that are stroke prefixes"),
     init_teacher: bool = typer.Option(True, help="initialise from DoodleNet where the arch allows"),
+    teacher: str = typer.Option("doodlenet", help="soft targets from: doodlenet, resnet, ensemble"),
+    teacher_weight: float = typer.Option(
+        None, help="ensemble: the ResNet's share, DoodleNet the rest (default: chosen on validation)"
+    ),
+    teacher_mode: str = typer.Option(
+        None, help="ensemble: mix 'prob'abilities or 'logit's (default: chosen)"
+    ),
+    extra_data: bool = typer.Option(True, help="add the quickdraw_extra strokes and bitmaps to the pool"),
+    max_extra_per_word: int = typer.Option(None, help="cap each extra stroke file per word (quick runs)"),
     pack: str = typer.Option(None, help="train a named word pack (demo10, fashion)"),
     words: str = typer.Option(None, help="train a pack of these comma-separated words"),
     category: str = typer.Option(None, help="train a pack of a seed word category (slug)"),
@@ -85,15 +94,25 @@ def doodle(
     evaluate: bool = typer.Option(True, help="evaluate on the validation split and store the metrics"),
     quiet: bool = typer.Option(False, help="no progress bar"),
 ) -> None:
-    """Distil DoodleNet into a student on class-balanced, augmented drawings and prefixes."""
+    """Distil a teacher into a student on class-balanced, augmented drawings and prefixes."""
     import torch
 
     from inkling.learn.eval_doodle import evaluate_checkpoint
+    from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, MODES, TEACHERS
     from inkling.learn.train_doodle import TrainConfig, save_checkpoint, train
 
+    if teacher not in TEACHERS:
+        raise typer.BadParameter(f"unknown teacher {teacher!r}; known: {', '.join(TEACHERS)}")
+    if teacher_mode is not None and teacher_mode not in MODES:
+        raise typer.BadParameter(f"unknown mix {teacher_mode!r}; known: {', '.join(MODES)}")
+    if teacher_weight is not None and not 0 <= teacher_weight <= 1:
+        raise typer.BadParameter("--teacher-weight must be within 0..1")
     torch.set_num_threads(threads)
     data_dir = required_data_dir()
     cfg = TrainConfig(
+        teacher=teacher, teacher_mode=teacher_mode or ENSEMBLE_MODE,
+        teacher_weight=ENSEMBLE_RESNET_WEIGHT if teacher_weight is None else teacher_weight,
+        extra_data=extra_data, max_extra_per_word=max_extra_per_word,
         arch=arch, steps=steps, batch_size=batch_size, lr=lr, temperature=temperature, kd_weight=kd_weight,
         bitmap_share=bitmap_share, variants=variants, prefix_prob=prefix_prob, init_teacher=init_teacher,
         words=pack_words(pack, words, category), max_bitmaps_per_word=max_bitmaps_per_word,

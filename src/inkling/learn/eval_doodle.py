@@ -17,6 +17,7 @@ from inkling.learn.augment import prefix
 from inkling.learn.doodle_data import DoodleData, best_ink, load_doodle_data
 
 Predict = Callable[[np.ndarray], np.ndarray]  # (N, C, 28, 28) float32 0..1 -> (N, classes) probabilities
+EVAL_CACHE = Path("runs/cache/eval-all-v2.npz")  # v2: the split with the quickdraw_extra files
 
 
 def _channels(ink: Any) -> np.ndarray:
@@ -41,11 +42,22 @@ def build_eval_set(data: DoodleData) -> dict[str, np.ndarray]:
             ns.append(len(ink))
             done = float(ink[k - 1].ts[-1]) if ink.has_times else np.nan
             tfrac.append(done / end if end else np.nan)
+    rich = [
+        _channels(parse_ink(data.records[i]["simplified"], strict_times=False)) for i in data.stroke_val_rich
+    ]
+    src = (
+        data.bitmap_source[data.bitmap_val]
+        if len(data.bitmap_source)
+        else np.zeros(len(data.bitmap_val), int)
+    )
     return {
         "sx": np.stack(sx), "sy": np.array([data.records[i]["label"] for i in data.stroke_val]),
-        "bx": data.bx[data.bitmap_val][:, None], "by": data.by[data.bitmap_val],
+        "bx": data.bx[data.bitmap_val[src == 0]][:, None], "by": data.by[data.bitmap_val[src == 0]],
         "rx": np.stack(rx), "owner": np.array(owner), "k": np.array(ks), "n": np.array(ns),
         "tfrac": np.array(tfrac),
+        "rich_x": np.stack(rich) if rich else np.zeros((0, 2, 28, 28), np.uint8),
+        "rich_y": np.array([data.records[i]["label"] for i in data.stroke_val_rich], dtype=np.int64),
+        "xbx": data.bx[data.bitmap_val[src == 1]][:, None], "xby": data.by[data.bitmap_val[src == 1]],
     }  # fmt: skip
 
 
@@ -96,17 +108,28 @@ def replay_metrics(pred: np.ndarray, es: dict[str, np.ndarray]) -> dict[str, flo
     }
 
 
+def _two_channels(x: np.ndarray) -> np.ndarray:
+    """uint8 (N, 1 or 2, 28, 28) -> float32 0..1 with two channels (a bitmap gets an empty recency)."""
+    if x.shape[1] == 1:
+        x = np.concatenate([x, np.zeros_like(x)], axis=1)
+    return x.astype(np.float32) / 255.0
+
+
 def evaluate(predict: Predict, es: dict[str, np.ndarray], classes: list[str]) -> dict[str, Any]:
     """All metrics for one model: stroke val, bitmap val, replay, per-word top-1."""
     sp = predict(es["sx"].astype(np.float32) / 255.0)
     metrics: dict[str, Any] = {"strokes_top1": topk(sp, es["sy"], 1), "strokes_top3": topk(sp, es["sy"], 3),
                                "strokes_n": len(es["sy"])}  # fmt: skip
     if len(es["by"]):
-        bx = np.concatenate([es["bx"], np.zeros_like(es["bx"])], axis=1).astype(np.float32) / 255.0
-        bp = predict(bx)
+        bp = predict(_two_channels(es["bx"]))
         metrics |= {"bitmaps_top1": topk(bp, es["by"], 1), "bitmaps_top3": topk(bp, es["by"], 3),
                     "bitmaps_n": len(es["by"])}  # fmt: skip
         metrics["_bitmap_pred"] = bp.argmax(axis=1)
+    for key, x, y in (("rich_strokes", "rich_x", "rich_y"), ("extra_bitmaps", "xbx", "xby")):
+        if len(es.get(y, ())):
+            probs = predict(_two_channels(es[x]))
+            metrics |= {f"{key}_top1": topk(probs, es[y], 1), f"{key}_top3": topk(probs, es[y], 3),
+                        f"{key}_n": len(es[y])}  # fmt: skip
     rp = predict(es["rx"].astype(np.float32) / 255.0).argmax(axis=1)
     metrics |= {f"replay_{k}": v for k, v in replay_metrics(rp, es).items()}
     hit = sp.argmax(axis=1) == es["sy"]
@@ -145,14 +168,17 @@ def confusion_png(
 
 
 def load_eval_set(
-    data_dir: Path, words: list[str] | None = None, cache: Path | None = None
+    data_dir: Path, words: list[str] | None = None, cache: Path | None = None, **options: Any
 ) -> tuple[dict, list[str]]:
-    """The eval set (cached as .npz when ``cache`` is given) and its class names."""
+    """The eval set (cached as .npz when ``cache`` is given) and its class names.
+
+    ``options`` go to ``load_doodle_data`` (e.g. ``extra``, ``max_extra_per_word``).
+    """
     if cache is not None and Path(cache).exists():
         with np.load(cache, allow_pickle=False) as z:
             es = {k: z[k] for k in z.files if k != "classes"}
             return es, [str(c) for c in z["classes"]]
-    data = load_doodle_data(data_dir, words=words)
+    data = load_doodle_data(data_dir, words=words, **options)
     es = build_eval_set(data)
     if cache is not None:
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
@@ -166,10 +192,15 @@ def evaluate_checkpoint(
     """Metrics of a checkpoint (summary only; per-word kept under ``per_word_top1``)."""
     from inkling.learn.train_doodle import model_from_checkpoint
 
-    words = checkpoint["config"].get("words")
-    if cache is None and not words:
-        cache = Path("runs/cache/eval-all.npz")
-    es, classes = load_eval_set(data_dir, words, cache)
+    config = checkpoint["config"]
+    words = config.get("words")
+    options = {
+        "extra": config.get("extra_data", True),
+        "max_extra_per_word": config.get("max_extra_per_word"),
+    }
+    if cache is None and not words and options == {"extra": True, "max_extra_per_word": None}:
+        cache = EVAL_CACHE
+    es, classes = load_eval_set(data_dir, words, cache, **options)
     model = model_from_checkpoint(checkpoint)
     metrics = evaluate(torch_predict(model, checkpoint["in_channels"]), es, classes)
     metrics.pop("_bitmap_pred", None)

@@ -1,6 +1,6 @@
-"""Distil DoodleNet into a doodle student: balanced words, stroke augmentation, partial drawings.
+"""Distil a teacher (DoodleNet, the ResNet or both) into a doodle student on balanced, augmented prefixes.
 
-    inkling train doodle --arch doodlenet --steps 5000 --out runs/inkling-doodle.pt
+    inkling train doodle --arch doodlenet --steps 5000 --teacher ensemble --out runs/inkling-doodle.pt
 
 Each step draws ``batch_size`` words uniformly (class-balanced over the words that have data); a word
 with official bitmaps gives one ``bitmap_share`` of the time, else a pre-rendered augmented stroke item
@@ -34,6 +34,7 @@ from inkling.learn.doodle_data import (
     teacher_classes,
 )
 from inkling.learn.doodlenet import DoodleNet, doodlenet
+from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, TeacherSignal, load_signal
 from inkling.learn.tta import with_tta
 
 
@@ -55,6 +56,11 @@ class TrainConfig:
     bitmap_aug: float = 0.7  # chance an item gets the small zoom/shift bitmap affine
     stroke_dropout: float = 0.3  # chance to zero the stroke channels (stroke-aware archs)
     init_teacher: bool = True  # start from DoodleNet's weights where the architecture allows
+    teacher: str = "doodlenet"  # soft targets from: doodlenet, resnet, ensemble (teachers.TEACHERS)
+    teacher_weight: float = ENSEMBLE_RESNET_WEIGHT  # ensemble: the ResNet's share (DoodleNet the rest)
+    teacher_mode: str = ENSEMBLE_MODE  # ensemble: mix probabilities ("prob") or logits ("logit")
+    extra_data: bool = True  # add the quickdraw_extra strokes and bitmaps to the training pool
+    max_extra_per_word: int | None = None  # cap each extra stroke file per word (tiny runs, tests)
     words: list[str] | None = None  # train a word pack on these words only (teacher renormalised)
     val_per_word: int = 5  # stroke drawings per word kept for validation
     max_bitmaps_per_word: int | None = None  # cap the 64-word bitmaps (tiny runs, tests)
@@ -70,26 +76,37 @@ class TrainConfig:
 
 
 class Teacher:
-    """DoodleNet as a soft-target source, optionally restricted (renormalised) to a pack's rows."""
+    """A soft-target source (``signal``: DoodleNet, the ResNet or their ensemble) in the data's class order.
 
-    def __init__(self, net: DoodleNet, rows: list[int] | None) -> None:
+    ``net`` and ``rows`` are DoodleNet and its rows of the pack's words: what a student starts from.
+    """
+
+    def __init__(self, net: DoodleNet, rows: list[int] | None, signal: TeacherSignal | None = None) -> None:
         self.net = net.eval()
         self.rows = torch.as_tensor(rows) if rows is not None else None
+        members = [(net, rows if rows is not None else list(range(net.head.out_features)), 1.0)]
+        self.signal = signal if signal is not None else TeacherSignal(members)
 
     @torch.no_grad()
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Teacher logits on the bitmap channel (pack rows only when a pack)."""
-        out = self.net.logits(x[:, :1])
-        return out[:, self.rows] if self.rows is not None else out
+        return self.signal.logits(x)
 
 
-def load_teacher(data_dir: Path, words: list[str] | None = None) -> Teacher:
-    """The released DoodleNet; with ``words``, its rows for those words in that order."""
-    net = doodlenet(Path(data_dir) / TEACHER_H5)
-    if not words:
-        return Teacher(net, None)
+def load_teacher(
+    data_dir: Path,
+    words: list[str] | None = None,
+    kind: str = "doodlenet",
+    *,
+    resnet_weight: float = ENSEMBLE_RESNET_WEIGHT,
+    mode: str = ENSEMBLE_MODE,
+) -> Teacher:
+    """The teacher ``kind`` over all words (DoodleNet's order) or ``words`` (renormalised over them)."""
     order = teacher_classes(Path(data_dir))
-    return Teacher(net, [order.index(w) for w in words])
+    classes = list(words) if words else order
+    signal = load_signal(data_dir, classes, kind, resnet_weight=resnet_weight, mode=mode)
+    net = doodlenet(Path(data_dir) / TEACHER_H5)
+    return Teacher(net, [order.index(w) for w in words] if words else None, signal)
 
 
 def distillation_loss(
@@ -202,9 +219,12 @@ def train(
     torch.manual_seed(cfg.seed)
     data = data or load_doodle_data(
         data_dir, words=cfg.words, val_per_word=cfg.val_per_word,
-        max_bitmaps_per_word=cfg.max_bitmaps_per_word, seed=cfg.seed,
+        max_bitmaps_per_word=cfg.max_bitmaps_per_word, seed=cfg.seed, extra=cfg.extra_data,
+        max_extra_per_word=cfg.max_extra_per_word, workers=cfg.workers,
     )  # fmt: skip
-    teacher = load_teacher(data_dir, cfg.words)
+    teacher = load_teacher(
+        data_dir, cfg.words, cfg.teacher, resnet_weight=cfg.teacher_weight, mode=cfg.teacher_mode
+    )
     records = [data.records[i] for i in data.stroke_train]
     if cfg.max_records is not None:
         records = records[: cfg.max_records]
