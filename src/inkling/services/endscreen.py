@@ -25,6 +25,8 @@ class SeenDrawing:
 
     ink: list[Any]
     source: str
+    # the stored drawing (players' drawings: what the Report button names), None for Quick, Draw!'s
+    drawing_id: int | None = None
 
     @property
     def credit(self) -> str:
@@ -45,7 +47,9 @@ def others_of(session: Session, word: str, limit: int, exclude: int | None = Non
     found: list[SeenDrawing] = []
     try:
         gallery = word_gallery(session, word, per_page=limit + 1)
-        found = [SeenDrawing(i.ink, "player") for i in gallery.items if i.drawing_id != exclude][:limit]
+        found = [
+            SeenDrawing(i.ink, "player", i.drawing_id) for i in gallery.items if i.drawing_id != exclude
+        ][:limit]
     except UnknownWordError:
         pass
     found += [SeenDrawing(d.drawing, "quickdraw") for d in others_drew(word, limit - len(found))]

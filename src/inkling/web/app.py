@@ -16,21 +16,25 @@ from inkling.db.broadcast import broadcaster_for
 from inkling.db.engine import PoolSize, engine_for, session_factory
 from inkling.services.models import PredictorProvider
 from inkling.settings import Settings, get_settings
+from inkling.web.admin_access import add_admin_refusal_page
+from inkling.web.api import admin as admin_api
 from inkling.web.api import analytics as analytics_api
 from inkling.web.api import auth as auth_api
 from inkling.web.api import captcha, digits, doodles, drawings, games, health, leaderboard, rounds
 from inkling.web.api import models as models_api
+from inkling.web.api import reports as reports_api
 from inkling.web.api import restore as restore_api
 from inkling.web.api import rooms as rooms_api
 from inkling.web.api import words as words_api
 from inkling.web.not_found import add_not_found_page
 from inkling.web.nul_guard import NulGuardMiddleware
 from inkling.web.outage import add_outage_handlers
+from inkling.web.pages import admin as admin_pages
 from inkling.web.pages import auth as auth_pages
 from inkling.web.pages import collect as collect_page
 from inkling.web.pages import digits as digits_page
 from inkling.web.pages import game as game_pages
-from inkling.web.pages import home, playground, stats
+from inkling.web.pages import home, playground, reports, stats
 from inkling.web.pages import restore as restore_page
 from inkling.web.pages import rooms as rooms_pages
 from inkling.web.pages import words as words_page
@@ -59,6 +63,9 @@ BODY_LIMITS = {
     "/r/": AUTH_BODY_LIMIT,
 }
 BODY_LIMITS["/play"] = AUTH_BODY_LIMIT  # the category form
+BODY_LIMITS["/admin"] = AUTH_BODY_LIMIT  # the console's forms
+BODY_LIMITS["/api/v1/admin/"] = AUTH_BODY_LIMIT
+BODY_LIMITS["/drawings/"] = AUTH_BODY_LIMIT  # the Report button
 BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image plus the multipart envelope
 
 # the largest text body a route reads (a digit drawing as JSON): caps what the NUL guard buffers
@@ -116,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(CsrfError, _csrf_refused)
     add_outage_handlers(app)
     add_not_found_page(app)
+    add_admin_refusal_page(app)
     app.include_router(health.router)
     app.include_router(auth_api.router)
     app.include_router(digits.router)
@@ -141,4 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rooms_api.router)
     app.include_router(rooms_ws.router)
     app.include_router(rooms_pages.router)
+    app.include_router(admin_api.router)
+    app.include_router(admin_pages.router)
+    app.include_router(reports_api.router)
+    app.include_router(reports.router)
     return app
