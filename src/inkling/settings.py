@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     # where downloads from official URLs are cached
     cache_dir: Path = DEFAULT_VAR_DIR / "cache"
+    # uploaded clips and restored videos of the restore page's jobs (their state is in the database)
+    jobs_dir: Path = DEFAULT_VAR_DIR / "jobs"
     # signs session cookies and CSRF tokens; must be set outside development
     secret_key: str = DEVELOPMENT_SECRET
     # web server bind address

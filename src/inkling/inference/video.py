@@ -93,7 +93,7 @@ def probe(path: Path, limits: VideoLimits | None = None) -> VideoInfo:
         declared = declared or (container.duration / 1e6 if container.duration else None)
         if declared is not None and declared > limits.max_seconds + 1:
             raise VideoRefused(
-                f"the clip lasts {declared:.0f} s, over the limit of {limits.max_seconds:.0f} s", 413
+                f"the clip lasts {declared:.0f} s, over the limit of {limits.max_seconds:.0f} s"
             )
         frames, interlaced = 0, False
         try:
@@ -102,9 +102,7 @@ def probe(path: Path, limits: VideoLimits | None = None) -> VideoInfo:
                     interlaced = bool(frame.interlaced_frame)
                 frames += 1
                 if frames > limits.max_seconds * float(rate) + 1:
-                    raise VideoRefused(
-                        f"the clip is longer than the limit of {limits.max_seconds:.0f} s", 413
-                    )
+                    raise VideoRefused(f"the clip is longer than the limit of {limits.max_seconds:.0f} s")
         except av.error.FFmpegError as error:
             raise VideoRefused(f"{path.name} is a damaged video ({error})", 422) from None
         if frames == 0:

@@ -24,6 +24,7 @@ from inkling.web.api import captcha, digits, doodles, drawings, games, health, l
 from inkling.web.api import models as models_api
 from inkling.web.api import reports as reports_api
 from inkling.web.api import restore as restore_api
+from inkling.web.api import restore_jobs as restore_jobs_api
 from inkling.web.api import rooms as rooms_api
 from inkling.web.api import words as words_api
 from inkling.web.not_found import add_not_found_page
@@ -38,6 +39,7 @@ from inkling.web.pages import home, playground, reports, stats
 from inkling.web.pages import restore as restore_page
 from inkling.web.pages import rooms as rooms_pages
 from inkling.web.pages import words as words_page
+from inkling.web.restore_jobs_runtime import RestoreJobRunner
 from inkling.web.rooms_runtime import RoomRuntime
 from inkling.web.security import CSRF_MESSAGE, BodyLimitMiddleware, CookieMiddleware, CsrfError, is_form
 from inkling.web.templating import templates
@@ -67,6 +69,7 @@ BODY_LIMITS["/admin"] = AUTH_BODY_LIMIT  # the console's forms
 BODY_LIMITS["/api/v1/admin/"] = AUTH_BODY_LIMIT
 BODY_LIMITS["/drawings/"] = AUTH_BODY_LIMIT  # the Report button
 BODY_LIMITS["/api/v1/restore"] = 10 * 1024 * 1024 + 64 * 1024  # a 10 MB image plus the multipart envelope
+BODY_LIMITS["/api/v1/jobs/restore"] = restore_jobs_api.MAX_CLIP_BYTES + MULTIPART_OVERHEAD  # a video clip
 
 # the largest text body a route reads (a digit drawing as JSON): caps what the NUL guard buffers
 TEXT_BODY_LIMIT = digits.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
@@ -94,7 +97,9 @@ def serving_pool(settings: Settings) -> PoolSize:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Size the request thread pool to the settings (the database pool matches it)."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
+    app.state.restore_jobs.start()  # this process's video-restoration worker (jobs live in the database)
     yield
+    await anyio.to_thread.run_sync(app.state.restore_jobs.stop, app.state.settings.shutdown_timeout)
     await app.state.rooms.close()  # the rooms' clock and broadcaster of this process
 
 
@@ -113,6 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # one intra-op thread per request: faster than two on a small box under concurrent requests
     app.state.predictors = PredictorProvider(engine, threads=1)
     app.state.restore_predictors = PredictorProvider(engine)  # one big frame: all cores help
+    app.state.restore_jobs = RestoreJobRunner(
+        app.state.sessions, app.state.restore_predictors, settings.jobs_dir
+    )
     app.state.rooms = RoomRuntime(
         app.state.sessions, app.state.predictors, broadcaster_for(settings.database_url), app.state
     )
@@ -145,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(digits_page.router)
     app.include_router(auth_pages.router)
     app.include_router(restore_api.router)
+    app.include_router(restore_jobs_api.router)
     app.include_router(restore_page.router)
     app.include_router(rooms_api.router)
     app.include_router(rooms_ws.router)
