@@ -132,3 +132,11 @@ def test_limits_refuse_bad_clips(
     with session_scope(engine) as session:
         assert session.scalar(select(RestoreJob.id)) is None  # nothing refused was queued
     assert not any((tmp_path / "jobs").iterdir())  # and no file was left behind
+
+
+def test_the_restore_page_offers_clips(database_url: str, engine: Engine, tmp_path: Path) -> None:
+    with seeded_client(database_url, engine, jobs_dir=tmp_path / "jobs") as client:
+        page = client.get("/restore")
+        assert page.status_code == 200
+        assert 'id="video-form"' in page.text and "js/restore_video.js" in page.text
+        assert "/api/v1/jobs/restore" in client.get("/static/js/restore_video.js").text
