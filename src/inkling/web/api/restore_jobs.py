@@ -79,6 +79,20 @@ def _create(request: Request, data: bytes, filename: str) -> RestoreJobPublic:
             429: "Three of this client's videos are waiting already",
         },
     ),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            },
+            "required": True,
+        }
+    },
 )
 async def create(request: Request) -> RestoreJobPublic:
     """Queue a clip (multipart field ``file``; <= 64 MB, <= 15 s, <= 1280x720): 202 and the job."""
