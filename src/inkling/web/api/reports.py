@@ -9,12 +9,12 @@ from pydantic import BaseModel, Field
 
 from inkling.services import moderation
 from inkling.services.visibility import HIDDEN
-from inkling.web.api.errors import ANY_REQUEST, error_responses
+from inkling.web.api.errors import ANY_POST, error_responses
 from inkling.web.api.fields import StrictBody
 from inkling.web.deps import CsrfProtect, NowDep, PlayerDep, SessionDep
 from inkling.web.params import DbId
 
-router = APIRouter(prefix="/api/v1/drawings", tags=["drawings"], responses=ANY_REQUEST)
+router = APIRouter(prefix="/api/v1/drawings", tags=["drawings"], responses=ANY_POST)
 
 
 class ReportCreate(StrictBody):
