@@ -76,3 +76,14 @@ def test_restore_page(client: TestClient) -> None:
     assert 'id="restore-slider"' in response.text and "js/restore.js" in response.text
     assert 'href="/restore"' in response.text
     assert client.get("/static/js/restore.js").status_code == 200
+
+
+def test_a_clean_frame_comes_back_unchanged(client: TestClient) -> None:
+    y, x = np.mgrid[0:96, 0:128].astype(np.float32)
+    picture = (np.stack([x / 128, y / 96, 0.5 + 0.3 * np.sin(x / 9)], axis=-1) * 255 + 0.5).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG")
+    response = _post(client, buffer.getvalue())
+    assert response.status_code == 200, response.text
+    with Image.open(io.BytesIO(response.content)) as image:
+        assert np.array_equal(np.asarray(image), picture)  # nothing wrong: not a pixel changed

@@ -74,3 +74,23 @@ def test_train_restore_refuses_an_artifact_chance_range_upside_down(tmp_path: Pa
     result = runner.invoke(app, args)
     assert result.exit_code != 0 and "--core-prob needs 0 <= MIN <= MAX <= 1" in result.output
     assert not (tmp_path / "r.pt").exists()
+
+
+def _clean_picture(size: tuple[int, int]) -> np.ndarray:
+    """An undamaged picture: smooth colour gradients and soft shapes, no grain, jitter or tear."""
+    y, x = np.mgrid[0 : size[1], 0 : size[0]].astype(np.float32)
+    disc = ((x - size[0] / 2) ** 2 + (y - size[1] / 2) ** 2 < (size[1] / 3) ** 2).astype(np.float32)
+    image = np.stack([x / size[0], y / size[1], 0.3 + 0.4 * disc], axis=-1)
+    return (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def test_a_clean_frame_comes_out_unchanged(tmp_path: Path) -> None:
+    picture = _clean_picture((160, 120))
+    Image.fromarray(picture).save(tmp_path / "clean.png")
+    no_db = f"sqlite:///{tmp_path / 'absent.db'}"
+    result = runner.invoke(
+        app, ["restore", str(tmp_path / "clean.png"), "--out", str(tmp_path / "out"), "--database-url", no_db]
+    )
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "out" / "clean.png") as image:
+        assert np.array_equal(np.asarray(image), picture)

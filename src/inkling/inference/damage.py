@@ -25,7 +25,8 @@ TEAR_BAND = 40  # rows at the top and the bottom searched for a tear
 TEAR_MAX_SHIFT = 24  # largest row-to-row displacement inside a tear (px)
 TEAR_MIN_STEP = 0.6  # smaller row-to-row steps end a tear (px)
 TEAR_MIN_OFFSET = 2.0  # a tear moves its outermost row at least this far (px)
-TEAR_CLEAR_MATCH = 0.7  # a row step counts only when its match costs under this share of no shift
+TEAR_MIN_COST = 2e-4  # rows whose gradients differ less than this (mean absolute) are not matched
+TEAR_CLEAR_MATCH = 0.9  # a row step counts only when its match costs under this share of no shift
 CHROMA_MAX_DELAY = 8  # largest chroma delay searched (px)
 CHROMA_SIGMAS = (0.0, 1.0, 2.0, 3.0, 4.5, 6.0)  # candidate extra chroma blurs (Gaussian sigma, px)
 LUMA_SIGMAS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)  # candidate luma blurs (Gaussian sigma, px)
@@ -116,7 +117,8 @@ def _row_steps(luma: np.ndarray, max_shift: int) -> np.ndarray:
     best = costs.argmin(axis=1)
     steps = (best + _parabola(costs, best) - m).astype(np.float32)
     rows = np.arange(len(costs))
-    clear = costs[rows, best] < TEAR_CLEAR_MATCH * costs[:, m]  # the match is much better than no shift
+    # the match is much better than no shift, and there is something to match
+    clear = (costs[rows, best] < TEAR_CLEAR_MATCH * costs[:, m]) & (costs[:, m] > TEAR_MIN_COST)
     inside = np.abs(best - m) < m  # not at the end of the search
     return np.where(clear & inside, steps, 0.0).astype(np.float32)
 
@@ -157,7 +159,8 @@ def estimate_tear(luma: np.ndarray) -> tuple[np.ndarray, tuple[int, int], float]
     offsets = np.zeros(height, dtype=np.float32)
     if height < 2 * TEAR_BAND or luma.shape[1] < 4 * TEAR_MAX_SHIFT:
         return offsets, (0, 0), 0.0
-    smooth = blur(luma[..., None], 1.0)[..., 0]
+    # rows are matched on their horizontal gradient: a brightness ramp between rows cannot pose as a shift
+    smooth = np.diff(blur(luma[..., None], 1.0)[..., 0], axis=1)
     top = _tear_profile(smooth[:TEAR_BAND])
     bottom = _tear_profile(smooth[::-1][:TEAR_BAND])
     offsets[:TEAR_BAND] = top
