@@ -23,11 +23,11 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-from inkling.learn.doodle_data import TEACHER_H5, load_doodle_data
-from inkling.learn.doodlenet import doodlenet
-from inkling.learn.eval_doodle import evaluate, load_eval_set, torch_predict
+from inkling.learn.doodle_data import load_doodle_data
+from inkling.learn.eval_doodle import EVAL_CACHE, evaluate, load_eval_set, torch_predict
 from inkling.learn.forest import ForestPredictor, forest_training_set
 from inkling.learn.onnx_export import export_onnx
+from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, load_signal
 from inkling.learn.train_doodle import load_checkpoint
 
 SECTION = "## Doodle recogniser: architectures vs DoodleNet"
@@ -78,8 +78,7 @@ def main() -> None:
     parser.add_argument("--rows-cache", type=Path, default=Path("runs/cache/compare-rows.json"))
     args = parser.parse_args()
     torch.set_num_threads(2)
-    es, classes = load_eval_set(args.data_dir, None, Path("runs/cache/eval-all.npz"))
-    teacher = doodlenet(args.data_dir / TEACHER_H5)
+    es, classes = load_eval_set(args.data_dir, None, EVAL_CACHE)
     cache = json.loads(args.rows_cache.read_text()) if args.rows_cache.exists() else {}
 
     def cached(key: str, make: Callable[[], str]) -> str:
@@ -89,11 +88,17 @@ def main() -> None:
             args.rows_cache.write_text(json.dumps(cache, indent=1))
         return cache[key]
 
-    def teacher_row() -> str:
+    def teacher_row(kind: str, label: str) -> str:
+        teacher = load_signal(args.data_dir, classes, kind)
         m = evaluate(torch_predict(teacher, 1), es, classes)
-        return row("DoodleNet (pretrained, ml5)", m, latency_p99_ms(teacher, 1))
+        return row(label, m, latency_p99_ms(teacher, 1))
 
-    rows = [cached("doodlenet", teacher_row)]
+    mix = f"teacher ensemble (ResNet {ENSEMBLE_RESNET_WEIGHT:g}, {ENSEMBLE_MODE})"
+    teachers = (("doodlenet", "DoodleNet (pretrained, ml5)"), ("resnet", "quickdraw-resnet (pretrained)"),
+                ("ensemble", mix))  # fmt: skip
+    rows = [
+        cached(f"{kind}-v2-{label}", lambda k=kind, t=label: teacher_row(k, t)) for kind, label in teachers
+    ]
     if args.forest:
 
         def forest_row() -> str:

@@ -88,3 +88,15 @@ def test_trainer_runs_with_the_ensemble_teacher(data_dir: Path) -> None:
     checkpoint = train(cfg, data_dir, quiet=True)
     assert checkpoint["config"]["teacher"] == "ensemble" and checkpoint["config"]["extra_data"] is True
     assert np.isfinite(checkpoint["train"]["final_loss"])
+
+
+def test_onnx_rows_are_read_in_the_eval_order(
+    data_dir: Path, classes: list[str], bitmaps: torch.Tensor
+) -> None:
+    from inkling.learn.eval_doodle import onnx_predict
+
+    got = onnx_predict(SHIPPED / "quickdraw-resnet.onnx", classes, threads=1)(bitmaps.numpy())
+    want = load_signal(data_dir, classes, "resnet")(bitmaps).numpy()
+    assert np.abs(got - want).max() <= 1e-4
+    with pytest.raises(ValueError, match="no class"):
+        onnx_predict(SHIPPED / "quickdraw-resnet.onnx", ["not a word"])

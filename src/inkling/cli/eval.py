@@ -30,6 +30,7 @@ def doodle(
     checkpoints: list[Path] = typer.Argument(
         None, help="checkpoints (.pt) written by `inkling train doodle`"
     ),
+    onnx: list[Path] = typer.Option(None, "--onnx", help="also evaluate these doodle ONNX files (345 words)"),
     teacher: bool = typer.Option(
         True, help="also evaluate the pretrained DoodleNet, the ResNet and the teacher ensemble"
     ),
@@ -43,7 +44,7 @@ def doodle(
     """Top-1/top-3 on all-words and rich-words stroke validation and bitmaps, and live replay of prefixes."""
     import torch
 
-    from inkling.learn.eval_doodle import confusion_png, evaluate, load_eval_set, torch_predict
+    from inkling.learn.eval_doodle import confusion_png, evaluate, load_eval_set, onnx_predict, torch_predict
     from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, load_signal
     from inkling.learn.train_doodle import load_checkpoint
 
@@ -58,6 +59,7 @@ def doodle(
             options = {"max_extra_per_word": ckpt["config"]["max_extra_per_word"]}
         models.append((path.stem, torch_predict(model, ckpt["in_channels"])))
     es, classes = load_eval_set(data_dir, words, None if words or options else cache, **options)
+    models += [(f"{path.name} (ONNX)", onnx_predict(path, classes, threads=threads)) for path in onnx or []]
     if teacher and not words:
         mix = f" (ResNet {ENSEMBLE_RESNET_WEIGHT:g}, {ENSEMBLE_MODE})"
         models[:0] = [

@@ -78,6 +78,36 @@ def torch_predict(model: nn.Module, in_channels: int, batch: int = 2048) -> Pred
     return run
 
 
+def onnx_predict(path: Path, classes: list[str], batch: int = 2048, threads: int = 2) -> Predict:
+    """A Predict function running a doodle ONNX file on CPU, its outputs reordered to ``classes``.
+
+    The model's own class order comes from its ``.json`` sidecar (``classes``).
+    """
+    import json
+
+    from inkling.inference.session import make_session
+
+    own = json.loads(Path(path).with_suffix(".json").read_text())["classes"]
+    missing = sorted(set(classes) - set(own))
+    if missing:
+        raise ValueError(f"{path} has no class for {missing[:5]}")
+    rows = [own.index(c) for c in classes]
+    session = make_session(Path(path).read_bytes(), threads)
+    channels = session.get_inputs()[0].shape[1]
+    name = session.get_inputs()[0].name
+
+    def run(x: np.ndarray) -> np.ndarray:
+        outs = []
+        for i in range(0, len(x), batch):
+            chunk = np.zeros((len(x[i : i + batch]), channels, 28, 28), dtype=np.float32)
+            c = min(channels, x.shape[1])
+            chunk[:, :c] = x[i : i + batch, :c]
+            outs.append(session.run(None, {name: chunk})[0][:, rows])
+        return np.concatenate(outs) if outs else np.zeros((0, 0), np.float32)
+
+    return run
+
+
 def topk(probs: np.ndarray, labels: np.ndarray, k: int) -> float:
     """Share of rows whose label is among the ``k`` highest probabilities."""
     best = np.argsort(-probs, axis=1)[:, :k]
