@@ -47,8 +47,12 @@ def require_admin_page(user: CurrentUserDep) -> User:
     return user
 
 
-async def _refused(request: Request, error: Exception) -> Response:
-    """303 to the log-in page (coming back here after), or a 403 page."""
+def _refused(request: Request, error: Exception) -> Response:
+    """303 to the log-in page (coming back here after), or a 403 page.
+
+    A plain function, like ``inkling.web.not_found.http_error``: it runs in the thread pool, where the
+    page's menu may read the session's user from the database.
+    """
     if getattr(error, "login", False):
         back = request.url.path if request.method == "GET" else "/admin"
         return RedirectResponse(f"/login?next={quote(back, safe='/')}", status_code=303)
