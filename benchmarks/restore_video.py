@@ -31,6 +31,7 @@ METHODS = {  # name -> (temporal denoising, frame restorer)
     "temporal only": (True, False),
     "single-frame": (False, True),
     "multi-frame": (True, True),
+    "multi-frame, no TBC first": (True, True),
     "multi-frame, denoise after": (True, True),
 }
 
@@ -73,7 +74,14 @@ def main() -> None:
                 restore = predictor.restore if model else (lambda frame: frame)
                 start = time.perf_counter()
                 VideoJob(
-                    source, output, info, VideoOptions(temporal=temporal, denoise_after="after" in method)
+                    source,
+                    output,
+                    info,
+                    VideoOptions(
+                        temporal=temporal,
+                        denoise_after="after" in method,
+                        timebase_first="no TBC" not in method,
+                    ),
                 ).run(restore)
                 seconds = (time.perf_counter() - start) / info.frames
                 results.setdefault(method, []).append(

@@ -12,8 +12,9 @@ For a frame and its neighbours (same-parity fields of an interlaced capture, or 
    median): where they agree as two noisy copies of one picture do, the neighbour counts fully;
    where the difference is ``reject`` times the noise or more (a motion the blocks missed, an
    occlusion, a scene cut), not at all; the least trusting channel decides (two pictures of equal
-   luma may differ in colour). That noise level is capped by the frame's own (a robust Laplacian
-   estimate): after a scene cut the whole difference is picture, and its median must not pass for noise.
+   luma may differ in colour). That noise level is capped by the frame's own (a robust estimate
+   across lines): after a scene cut the whole difference is picture, and its median must not pass
+   for noise.
 
 A clean frame has no noise to average, so every neighbour that is not aligned to a fraction of a pixel
 gets weight 0 and the frame comes out almost as it went in. NumPy only.
@@ -149,14 +150,13 @@ def warp(image: np.ndarray, flow_y: np.ndarray, flow_x: np.ndarray) -> tuple[np.
 
 
 def noise_sigma(plane: np.ndarray) -> float:
-    """Noise standard deviation of a luma plane, robustly from its Laplacian (edges do not count)."""
-    p = plane
-    laplacian = (
-        p[:-2, :-2] - 2 * p[:-2, 1:-1] + p[:-2, 2:]
-        - 2 * p[1:-1, :-2] + 4 * p[1:-1, 1:-1] - 2 * p[1:-1, 2:]
-        + p[2:, :-2] - 2 * p[2:, 1:-1] + p[2:, 2:]
-    )  # fmt: skip
-    return MAD_TO_STD * float(np.median(np.abs(laplacian))) / 6.0  # the kernel's norm is 6
+    """Noise standard deviation of a plane, robustly from its vertical second difference.
+
+    Vertical, because tape grain is smeared along the lines but new on every line; the median makes
+    edges count little.
+    """
+    second = plane[:-2] - 2 * plane[1:-1] + plane[2:]
+    return MAD_TO_STD * float(np.median(np.abs(second))) / np.sqrt(6.0)  # the kernel's norm is sqrt(6)
 
 
 def agreement_weight(

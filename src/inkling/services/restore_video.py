@@ -19,6 +19,7 @@ import numpy as np
 
 from inkling.inference.fields import split_fields, to_square_pixels, weave
 from inkling.inference.temporal import TemporalConfig, denoise_frame
+from inkling.inference.timebase import correct_line_jitter
 from inkling.inference.video import VideoInfo, encode_video, read_frames, write_lossless
 
 FrameRestorer = Callable[[np.ndarray], np.ndarray]  # RGB uint8 (H, W, 3) in, same-size uint8 out
@@ -36,6 +37,7 @@ class VideoOptions:
 
     temporal: bool = True  # average each frame with its motion-compensated neighbours
     denoise_after: bool = False  # average the restored neighbours (else: average first, then restore)
+    timebase_first: bool = True  # undo each picture's line jitter before averaging (jitter is per frame)
     radius: int = 2  # neighbours on each side for temporal denoising
     fields: str = "auto"  # per-field processing: "auto" (when the stream is interlaced), "on", "off"
     square_pixels: bool = False  # resample the output to square pixels (720x576 -> 768x576)
@@ -104,7 +106,10 @@ class VideoJob:
     def _pictures(self, frame: np.ndarray) -> list[np.ndarray]:
         """The frame as float pictures: its two fields, or itself."""
         parts = split_fields(frame) if self.options.per_field(self.info) else (frame,)
-        return [_to_float(p) for p in parts]
+        pictures = [_to_float(p) for p in parts]
+        if self.options.temporal and self.options.timebase_first and not self.options.denoise_after:
+            pictures = [correct_line_jitter(p)[0] for p in pictures]
+        return pictures
 
     def _restore_frame(
         self, window: list[list[np.ndarray]], centre: int, restore: FrameRestorer
