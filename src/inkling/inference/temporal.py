@@ -27,8 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inkling.inference.filters import blur
-
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601 luma weights
 MAD_TO_STD = 1.4826  # median absolute deviation to standard deviation (Gaussian)
 
@@ -41,7 +39,7 @@ class TemporalConfig:
     block: int = 16  # block side (full-resolution px) of the motion search
     search: int = 3  # search range (half-resolution px, so ±2x full-res) around the global shift
     penalty: float = 0.002  # cost per half-res px away from the global shift (steadies flat blocks)
-    window: float = 1.5  # Gaussian sigma (px) of the local agreement measure
+    window: int = 2  # radius (px) of the square window of the local agreement measure
     accept: float = 1.5  # agreement ratio (local squared difference / its noise) still fully trusted
     reject: float = 3.5  # ratio from which a neighbour is not used at all
     noise_cap: float = 4.0  # the difference's noise variance is at most this times 2x the frame's own
@@ -71,12 +69,17 @@ def global_shift(reference: np.ndarray, moving: np.ndarray) -> tuple[int, int]:
     return int(dy if dy <= h // 2 else dy - h), int(dx if dx <= w // 2 else dx - w)
 
 
-def _shifted(plane: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """``out[y, x] = plane[y + dy, x + dx]`` with edges replicated."""
+def _box_mean(plane: np.ndarray, radius: int) -> np.ndarray:
+    """Mean over the (2 radius + 1)^2 window around each pixel (edges replicated), by summed areas."""
+    k = 2 * radius + 1
+    padded = np.pad(plane, radius + 1, mode="edge")[1:, 1:]
+    padded[0, :] = 0
+    padded[:, 0] = 0
+    table = padded.cumsum(0).cumsum(1)
     h, w = plane.shape
-    ys = np.clip(np.arange(h) + dy, 0, h - 1)
-    xs = np.clip(np.arange(w) + dx, 0, w - 1)
-    return plane[ys[:, None], xs[None, :]]
+    return (
+        table[k:, k:][:h, :w] - table[:-k, k:][:h, :w] - table[k:, :-k][:h, :w] + table[:-k, :-k][:h, :w]
+    ) / (k * k)
 
 
 def _parabola(left: np.ndarray, mid: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -97,9 +100,12 @@ def block_motion(
     r = config.search
     costs = np.empty((2 * r + 1, 2 * r + 1, rows, cols), dtype=np.float32)
     inner = ref[: rows * b, : cols * b]
+    pad = r + max(abs(gy), abs(gx))
+    padded = np.pad(mov, pad, mode="edge")  # shifted views are slices of it
     for i, dy in enumerate(range(-r, r + 1)):
         for j, dx in enumerate(range(-r, r + 1)):
-            diff = np.abs(_shifted(mov, gy + dy, gx + dx)[: rows * b, : cols * b] - inner)
+            y0, x0 = pad + gy + dy, pad + gx + dx
+            diff = np.abs(padded[y0 : y0 + rows * b, x0 : x0 + cols * b] - inner)
             costs[i, j] = diff.reshape(rows, b, cols, b).mean(axis=(1, 3))
             costs[i, j] += config.penalty * (abs(dy) + abs(dx))
     flat = costs.reshape(-1, rows, cols)
@@ -142,11 +148,13 @@ def warp(image: np.ndarray, flow_y: np.ndarray, flow_x: np.ndarray) -> tuple[np.
     xs = np.arange(w, dtype=np.float32)[None, :] + flow_x
     inside = (ys >= 0) & (ys <= h - 1) & (xs >= 0) & (xs <= w - 1)
     ys, xs = np.clip(ys, 0, h - 1), np.clip(xs, 0, w - 1)
-    y0, x0 = np.minimum(ys.astype(np.int64), h - 2), np.minimum(xs.astype(np.int64), w - 2)
+    y0, x0 = np.minimum(ys.astype(np.int32), h - 2), np.minimum(xs.astype(np.int32), w - 2)
     fy, fx = (ys - y0)[..., None], (xs - x0)[..., None]
-    top = image[y0, x0] * (1 - fx) + image[y0, x0 + 1] * fx
-    bottom = image[y0 + 1, x0] * (1 - fx) + image[y0 + 1, x0 + 1] * fx
-    return (top * (1 - fy) + bottom * fy).astype(np.float32), inside
+    flat = image.reshape(h * w, -1)
+    index = y0 * w + x0  # gathers from the flattened image (much faster than 2-D fancy indexing)
+    top = flat.take(index, axis=0) * (1 - fx) + flat.take(index + 1, axis=0) * fx
+    bottom = flat.take(index + w, axis=0) * (1 - fx) + flat.take(index + w + 1, axis=0) * fx
+    return (top * (1 - fy) + bottom * fy).reshape(image.shape).astype(np.float32), inside
 
 
 def noise_sigma(plane: np.ndarray) -> float:
@@ -155,7 +163,7 @@ def noise_sigma(plane: np.ndarray) -> float:
     Vertical, because tape grain is smeared along the lines but new on every line; the median makes
     edges count little.
     """
-    second = plane[:-2] - 2 * plane[1:-1] + plane[2:]
+    second = (plane[:-2] - 2 * plane[1:-1] + plane[2:])[:, ::3]  # a third of the columns is plenty
     return MAD_TO_STD * float(np.median(np.abs(second))) / np.sqrt(6.0)  # the kernel's norm is sqrt(6)
 
 
@@ -167,9 +175,10 @@ def agreement_weight(
     weight = np.ones(frame.shape[:2], dtype=np.float32)
     for c, sigma in enumerate(frame_sigmas):
         d = diff[..., c]
-        noise_var = (MAD_TO_STD * float(np.median(np.abs(d - np.median(d))))) ** 2
+        sample = d[::2, ::3]  # a robust level needs no more than a sixth of the pixels
+        noise_var = (MAD_TO_STD * float(np.median(np.abs(sample - np.median(sample))))) ** 2
         noise_var = min(noise_var, config.noise_cap * 2 * sigma**2) + 1e-8
-        ratio = blur((d * d)[..., None], config.window, config.window)[..., 0] / noise_var
+        ratio = _box_mean(d * d, config.window) / noise_var
         weight = np.minimum(weight, (config.reject - ratio) / (config.reject - config.accept))
     return np.clip(weight, 0.0, 1.0)
 
