@@ -1,6 +1,8 @@
 """INKLING_DATA_DIR=../shared/data .venv/bin/python benchmarks/restore_speed.py --threads 2
 
-Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--runs N`` (default 30).
+Options: ``--model path.onnx`` (default: the shipped restore-unet), ``--runs N`` (default 30),
+``--noise S`` (add Gaussian noise of std S to the frame, so that the guarded path runs the network),
+``--before`` (the unguarded path as before issue 15: time-base corrector, then the network).
 
 Time to restore one 720x576 PAL frame with ONNX Runtime (``RestorePredictor.restore``: reflect padding,
 one tile, clipping, uint8 conversion) and the bare model call, on ``--threads`` intra-op threads.
@@ -65,10 +67,16 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=SHIPPED)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--noise", type=float, default=0.0, help="std of added noise (0..1 scale)")
+    parser.add_argument("--before", action="store_true", help="the unguarded path")
     args = parser.parse_args()
     meta = json.loads(args.model.with_suffix(".json").read_text())
-    predictor = RestorePredictor(args.model.read_bytes(), meta, threads=args.threads)
+    predictor = RestorePredictor(args.model.read_bytes(), meta, threads=args.threads, guard=not args.before)
     image = frame()
+    if args.noise > 0:
+        noise = np.random.default_rng(1).normal(0, 255 * args.noise, image.shape)
+        image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    gate = predictor.restore_measured(image.astype(np.float32) / 255)[2]
     load_before = os.getloadavg()
     end_to_end = timed(lambda: predictor.restore(image), args.runs)
     x = np.zeros((1, 3, *PAL), np.float32)
@@ -78,6 +86,9 @@ def main() -> None:
         "onnx_bytes": args.model.stat().st_size,
         "frame": f"{PAL[1]}x{PAL[0]}",
         "threads": args.threads,
+        "guarded": not args.before,
+        "noise": args.noise,
+        "network_share": round(gate, 3),
         "restore_end_to_end": summary(end_to_end),
         "model_only": summary(model_only),
         "load_average_1m_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
