@@ -190,3 +190,17 @@ def relabel(session: Session, drawing_id: int, word: str, actor: User | None) ->
     details = {"from": previous, "word_from": before, "word_to": target.text}
     audit.record(session, actor, "relabel_drawing", f"drawing:{drawing_id}", details)
     return drawing
+
+
+ACTIONS = ("hide", "keep", "relabel")
+
+
+def review(session: Session, drawing_id: int, action: str, actor: User | None, word: str = "") -> Drawing:
+    """Apply one of :data:`ACTIONS` (``relabel`` with ``word``) to a drawing; audited."""
+    if action == "relabel":
+        return relabel(session, drawing_id, word, actor)
+    if action == "hide":
+        return hide(session, drawing_id, actor)
+    if action == "keep":
+        return keep(session, drawing_id, actor)
+    raise ValueError(f"unknown moderation action {action!r}; expected one of {', '.join(ACTIONS)}")

@@ -26,6 +26,13 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=ANY_REQUEST
 
 TASK_PATTERN = "^(doodle|digit|restore)$"
 REFUSED = {401: "Not logged in (or a guest)", 403: "Not an admin, or a session without its X-CSRF-Token"}
+
+
+def _action_responses(status: int, why: str) -> dict[int | str, dict[str, Any]]:
+    """What an admin action may answer: any POST's errors, the refusals, 422 and ``status`` (``why``)."""
+    return {**ANY_POST, **error_responses(401, 403, status, 422, described={**REFUSED, status: why})}
+
+
 ModelId = Annotated[DbId, Path(description="the model's id")]
 DrawingId = Annotated[DbId, Path(description="the drawing's id")]
 
@@ -193,10 +200,7 @@ def audit_log(session: SessionDep, admin: AdminApiUser) -> list[AuditPublic]:
     "/models/{model_id}/promote",
     response_model=ModelVersionPublic,
     dependencies=[CsrfProtect],
-    responses={
-        **ANY_POST,
-        **error_responses(401, 403, 404, 422, described={**REFUSED, 404: "No such model"}),
-    },
+    responses=_action_responses(404, "No such model"),
 )
 def promote_model(
     body: DecisionBody, session: SessionDep, admin: AdminApiUser, model_id: ModelId
@@ -212,10 +216,7 @@ def promote_model(
     "/models/rollback",
     response_model=ModelVersionPublic,
     dependencies=[CsrfProtect],
-    responses={
-        **ANY_POST,
-        **error_responses(401, 403, 409, 422, described={**REFUSED, 409: "No earlier champion to return to"}),
-    },
+    responses=_action_responses(409, "No earlier champion to return to"),
 )
 def rollback_model(body: RollbackBody, session: SessionDep, admin: AdminApiUser) -> ModelVersionPublic:
     """Serve the task's previous champion again; the current one is marked rolled_back (audited)."""
@@ -230,20 +231,14 @@ def rollback_model(body: RollbackBody, session: SessionDep, admin: AdminApiUser)
     "/drawings/{drawing_id}/moderate",
     response_model=ModerationPublic,
     dependencies=[CsrfProtect],
-    responses={
-        **ANY_POST,
-        **error_responses(401, 403, 404, 422, described={**REFUSED, 404: "No such drawing or word"}),
-    },
+    responses=_action_responses(404, "No such drawing or word"),
 )
 def moderate(
     body: ModerationBody, session: SessionDep, admin: AdminApiUser, drawing_id: DrawingId
 ) -> ModerationPublic:
     """Hide, keep or relabel a drawing (audited)."""
     try:
-        if body.action == "relabel":
-            drawing = moderation.relabel(session, drawing_id, body.word, admin)
-        else:
-            drawing = getattr(moderation, body.action)(session, drawing_id, admin)
+        drawing = moderation.review(session, drawing_id, body.action, admin, body.word)
     except (moderation.DrawingNotFoundError, UnknownWordError) as error:
         raise HTTPException(404, str(error)) from None
     return ModerationPublic(drawing_id=drawing.id, moderation=drawing.moderation)

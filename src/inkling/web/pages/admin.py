@@ -139,10 +139,7 @@ def moderate(
 ) -> Response:
     """Hide, keep or relabel a drawing of the queue (audited)."""
     try:
-        if action == "relabel":
-            moderation.relabel(session, drawing_id, word, admin)
-        else:
-            getattr(moderation, action)(session, drawing_id, admin)
+        moderation.review(session, drawing_id, action, admin, word)
     except moderation.DrawingNotFoundError:
         return RedirectResponse("/admin/moderation?error=no-such-drawing", status_code=303)
     except UnknownWordError:
