@@ -140,3 +140,13 @@ def test_the_restore_page_offers_clips(database_url: str, engine: Engine, tmp_pa
         assert page.status_code == 200
         assert 'id="video-form"' in page.text and "js/restore_video.js" in page.text
         assert "/api/v1/jobs/restore" in client.get("/static/js/restore_video.js").text
+
+
+def test_a_client_has_three_clips_waiting_at_most(engine: Engine, clip_bytes: bytes, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        for _ in range(3):
+            create_job(session, tmp_path, clip_bytes, "a.mp4", "ip:203.0.113.9")
+        with pytest.raises(restore_jobs.JobRefused) as refused:
+            create_job(session, tmp_path, clip_bytes, "a.mp4", "ip:203.0.113.9")
+        assert refused.value.status == 429
+        create_job(session, tmp_path, clip_bytes, "a.mp4", "ip:203.0.113.10")  # another client may
