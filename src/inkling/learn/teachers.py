@@ -18,8 +18,8 @@ from inkling.learn.quickdraw_resnet import quickdraw_resnet
 
 TEACHERS = ("doodlenet", "resnet", "ensemble")  # what `inkling train doodle --teacher` accepts
 MODES = ("prob", "logit")  # how an ensemble mixes its members
-ENSEMBLE_RESNET_WEIGHT = 0.6  # ResNet's share in the ensemble (DoodleNet: the rest); chosen on validation
-ENSEMBLE_MODE = "prob"  # chosen on validation with the weight
+ENSEMBLE_RESNET_WEIGHT = 0.7  # ResNet's share in the ensemble (DoodleNet: the rest); chosen on validation
+ENSEMBLE_MODE = "logit"  # chosen on validation with the weight
 DOODLENET_H5 = "pretrained/doodlenet_keras/doodleNet-model.h5"
 DOODLENET_CLASSES = "pretrained/doodlenet_keras/class_names.txt"  # output order, `_` for spaces
 RESNET_JSON = "pretrained/quickdraw_resnet_tfjs/model.json"
