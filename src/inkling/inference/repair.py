@@ -37,6 +37,7 @@ class RepairConfig:
     """When each fix acts (thresholds above the estimates of undamaged BSDS500 val photos)."""
 
     jitter_median: float = 0.15  # median |line displacement| (px) above which lines are realigned
+    jitter_per_luma_sigma: float = 0.15  # ... plus this per px of luma blur (soft lines fool the corrector)
     chroma_delay: float = 0.75  # |chroma delay| (px) from which chroma is shifted back
     # extra chroma blur (Gaussian sigma, px) from which chroma is rebuilt from luma; off (None) by default:
     # on BSDS500 val it cost 0.0-0.6 dB on subsampling and chroma bleed (the photos' own chroma is soft)
@@ -74,7 +75,9 @@ def repair(image: np.ndarray, config: RepairConfig | None = None) -> tuple[np.nd
             out = shift_rows(out, -damage.tear)
     damage.jitter = estimate_line_jitter(out, config.timebase)
     damage.jitter[damage.tear != 0] = 0.0
-    if float(np.median(np.abs(damage.jitter))) > config.jitter_median:
+    damage.luma_sigma = estimate_luma_sigma(luma_of(out))
+    threshold = config.jitter_median + config.jitter_per_luma_sigma * damage.luma_sigma
+    if float(np.median(np.abs(damage.jitter))) > threshold:
         out = shift_rows(out, -damage.jitter)
     else:
         damage.jitter = np.zeros_like(damage.jitter)
@@ -90,7 +93,6 @@ def repair(image: np.ndarray, config: RepairConfig | None = None) -> tuple[np.nd
         changed = True
     if changed:
         out = to_rgb(yuv)
-    damage.luma_sigma = estimate_luma_sigma(yuv[..., 0])
     damage.noise = estimate_noise(yuv[..., 0])
     damage.field_noise = (estimate_noise(yuv[0::2, :, 0]), estimate_noise(yuv[1::2, :, 0]))
     return out, damage
