@@ -35,10 +35,12 @@ def export_onnx(
     opset: int = DEFAULT_OPSET,
     dynamic_batch: bool = True,
     extra_axes: dict[int, str] | None = None,
+    more_outputs: tuple[str, ...] = (),
 ) -> Path:
     """Export ``module`` (in eval mode) to ``path`` with one input and one output; batch axis dynamic.
 
     ``extra_axes`` names more dynamic axes shared by input and output (e.g. ``{2: "height", 3: "width"}``).
+    ``more_outputs`` names further outputs of a module returning a tuple (batch axis dynamic, no extra axes).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +48,8 @@ def export_onnx(
     module.eval()
     dims = ({0: BATCH_AXIS} if dynamic_batch else {}) | (extra_axes or {})
     axes = {input_name: dims, output_name: dict(dims)} if dims else None
+    if axes is not None and dynamic_batch:
+        axes |= {name: {0: BATCH_AXIS} for name in more_outputs}
     buffer = io.BytesIO()
     try:
         with warnings.catch_warnings():
@@ -58,7 +62,7 @@ def export_onnx(
                 dynamo=False,
                 opset_version=opset,
                 input_names=[input_name],
-                output_names=[output_name],
+                output_names=[output_name, *more_outputs],
                 dynamic_axes=axes,
                 do_constant_folding=True,
             )
