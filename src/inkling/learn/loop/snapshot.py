@@ -1,0 +1,100 @@
+"""A learning run's data: base drawings from the mirror, play examples from the database, a content hash.
+
+Splits, none of which trains another's rows:
+
+- the **benchmark**: the mirror's all-words validation drawings (``doodle_data``'s fixed sha1 split),
+  never in any training set;
+- **base replay**: the mirror's training drawings (at most ``base_per_word`` a word), so nothing learnt is
+  forgotten;
+- **play**: :func:`inkling.services.examples.training_examples` of the champion's words; the most recent
+  ``holdout_share`` of the examples with label evidence (anything but ``none``) is the fresh held-out
+  slice, the rest trains.
+
+Training rows are written as ndjson (label, simplified ink, kind) in a fixed order; the sha256 of that
+file is the challenger's ``data_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inkling.ink import parse_ink, rasterise, simplify
+from inkling.learn.doodle_data import DoodleData, load_doodle_data
+from inkling.services.examples import Evidence, TrainingExample
+
+BASE, PLAY, PSEUDO = "base", "play", "pseudo"  # kinds of training rows
+
+
+@dataclass(frozen=True)
+class PlayItem:
+    """One play example ready for the model: its label index, simplified ink and 28x28 render."""
+
+    example: TrainingExample
+    label: int
+    ink: list[Any]
+    bitmap: np.ndarray
+
+
+def play_items(examples: Iterable[TrainingExample], classes: Sequence[str]) -> list[PlayItem]:
+    """Examples of words the model knows, simplified and rendered (unparseable or empty ink skipped)."""
+    index = {word: i for i, word in enumerate(classes)}
+    items = []
+    for example in examples:
+        if example.word not in index or not example.ink:
+            continue
+        try:
+            ink = simplify(parse_ink(example.ink, strict_times=False))
+        except ValueError:
+            continue
+        if len(ink):
+            items.append(PlayItem(example, index[example.word], ink.to_lists(), rasterise(ink, 28)))
+    return items
+
+
+def split_play(items: list[PlayItem], holdout_share: float) -> tuple[list[PlayItem], list[PlayItem]]:
+    """(train, held out): the newest ``holdout_share`` of the labelled examples is held out."""
+    labelled = sorted(
+        (i for i in items if i.example.evidence != Evidence.NONE),
+        key=lambda i: (i.example.created_at, i.example.drawing_id),
+    )
+    cut = len(labelled) - round(holdout_share * len(labelled))
+    held = {id(i) for i in labelled[cut:]}
+    return [i for i in items if id(i) not in held], labelled[cut:]
+
+
+def base_data(data_dir: Path, words: Sequence[str], **options: Any) -> DoodleData:
+    """The mirror's drawings of ``words`` (split and deduplicated by ``doodle_data``)."""
+    return load_doodle_data(Path(data_dir), words=list(words), **options)
+
+
+def base_rows(data: DoodleData, label_of: Sequence[int], per_word: int | None) -> list[dict[str, Any]]:
+    """Replay rows: ``per_word`` training drawings a word (first by key rank), labels in the model's order."""
+    taken: dict[int, int] = {}
+    rows = []
+    for i in data.stroke_train:
+        record = data.records[i]
+        if per_word is not None and taken.get(record["label"], 0) >= per_word:
+            continue
+        taken[record["label"]] = taken.get(record["label"], 0) + 1
+        rows.append({"label": int(label_of[record["label"]]), "ink": record["simplified"], "kind": BASE})
+    return rows
+
+
+def write_rows(rows: list[dict[str, Any]], path: Path) -> str:
+    """Write training rows as ndjson; returns the sha256 of the file (the snapshot's content hash)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for row in rows:
+            line = (json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n").encode()
+            digest.update(line)
+            out.write(line)
+    return digest.hexdigest()
