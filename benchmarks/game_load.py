@@ -45,6 +45,7 @@ class Outcome:
     stop_s: float
     killed: bool
     client_cpu_ms: float  # the load generator's own CPU per request (it shares the machine's cores)
+    server_cpu_ms: float  # the server processes' CPU per request (all routes, workers included)
     load_before: float  # the machine's 1-minute load average when the run started
 
 
@@ -68,7 +69,7 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
     with tempfile.TemporaryDirectory() as tmp, fresh_database(args.db, Path(tmp), args.postgres_url) as url:
         with serve(url, Path(tmp), workers=args.workers, source=source, env=env) as server:
             accounts = asyncio.run(sign_up(server.url, int(players * args.account_share), seed=players))
-            cpu_before = time.process_time()
+            cpu_before, server_cpu_before = time.process_time(), server.cpu_s()
             stats, wall = asyncio.run(
                 run_crowd(
                     server.url,
@@ -82,6 +83,7 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
                 )
             )
             client_cpu_ms = (time.process_time() - cpu_before) * 1000 / max(stats.requests, 1)
+            server_cpu_ms = (server.cpu_s() - server_cpu_before) * 1000 / max(stats.requests, 1)
             try:
                 healthy = httpx.get(f"{server.url}/api/v1/health", timeout=10).status_code == 200
             except httpx.HTTPError:
@@ -89,7 +91,8 @@ def run_once(args: argparse.Namespace, drawings: Drawings, players: int, source:
             server.stop(grace_s=60)
         checked = audit(url, stats)
     stopped = server.stop_seconds or 0.0
-    return Outcome(players, stats, wall, checked, healthy, stopped, server.killed, client_cpu_ms, load_before)
+    cpu = (client_cpu_ms, server_cpu_ms)
+    return Outcome(players, stats, wall, checked, healthy, stopped, server.killed, *cpu, load_before)
 
 
 def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
@@ -103,9 +106,10 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     print(f"1-minute load average before each run: {load}\n")
     print(
         "| players | done | requests | req/s | errors (by status) | rounds acknowledged | stored with ink "
-        "| lost | ink p50/p95/p99 ms | finish p50/p95/p99 ms | health after | stop s | client CPU/req |"
+        "| lost | ink p50/p95/p99 ms | finish p50/p95/p99 ms | health after | stop s | server CPU/req "
+        "| client CPU/req |"
     )
-    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|")
+    print("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     for o in outcomes:
         errors = ", ".join(f"{k}: {v}" for k, v in sorted(o.stats.errors.items())) or "0"
         rate = o.stats.requests / o.wall_s
@@ -115,7 +119,8 @@ def report(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
             f"| {o.players} | {o.stats.players_done} | {o.stats.requests} | {rate:.0f} | {errors} "
             f"| {o.audit.acknowledged} | {o.audit.stored} | {len(o.audit.missing)} "
             f"| {percentiles(latency[INK_ROUTE])} | {percentiles(latency[FINISH_ROUTE])} "
-            f"| {'yes' if o.healthy_after else 'NO'} | {stopped} | {o.client_cpu_ms:.2f} ms |"
+            f"| {'yes' if o.healthy_after else 'NO'} | {stopped} | {o.server_cpu_ms:.2f} ms "
+            f"| {o.client_cpu_ms:.2f} ms |"
         )
     for o in outcomes:
         print(f"\n{o.players} players, client latency per route (ms):\n")

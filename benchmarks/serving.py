@@ -69,6 +69,36 @@ def fresh_database(kind: str, workdir: Path, postgres_url: str) -> Iterator[str]
         admin.dispose()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _children(pid: int) -> list[int]:
+    """Direct child processes of ``pid`` (Linux ``/proc``)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for task in tasks for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its live descendants (Linux ``/proc``).
+
+    With ``--workers N`` the request handling happens in the server's child processes: they count.
+    """
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        pending.extend(_children(current))
+    return total
+
+
 @dataclass
 class Server:
     """A running server: its URL, its process, and how long it took to stop (after ``stop``)."""
@@ -77,6 +107,10 @@ class Server:
     process: subprocess.Popen
     stop_seconds: float | None = None
     killed: bool = False
+
+    def cpu_s(self) -> float:
+        """CPU seconds used so far by the server's processes (workers included)."""
+        return process_tree_cpu_s(self.process.pid)
 
     def stop(self, grace_s: float = 30.0) -> None:
         """SIGTERM, then SIGKILL if it has not exited within ``grace_s``; records how long it took."""

@@ -23,12 +23,14 @@ class OnnxModel:
         *,
         name: str | None = None,
         version: int | None = None,
+        registry_id: int | None = None,
         threads: int = DEFAULT_THREADS,
         **_: Any,  # options of other predictors (one loader builds every kind): ignored
     ) -> None:
         self.meta = dict(meta)
         self.model_name: str = name or str(meta.get("name", self.default_name))
         self.version = version
+        self.registry_id = registry_id  # the model's row id in the registry (None outside it)
         self.sha256 = hashlib.sha256(onnx).hexdigest()
         self.session = make_session(onnx, threads)
         self.input_name: str = meta.get("input_name") or self.session.get_inputs()[0].name

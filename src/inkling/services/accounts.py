@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from sqlalchemy import Table, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from inkling.db.base import Base
 from inkling.db.models import LoginAttempt, User, WebSession
@@ -153,7 +153,7 @@ def load_session(session: Session, token: str, *, now: datetime) -> tuple[WebSes
     """The live session of ``token`` (expired ones are deleted) and whether its expiry slid forward."""
     if not token or len(token) > 128:
         return None, False
-    record = session.get(WebSession, hash_token(token))
+    record = session.get(WebSession, hash_token(token), options=[joinedload(WebSession.user, innerjoin=True)])
     if record is None:
         return None, False
     if as_utc(record.expires_at) <= now:

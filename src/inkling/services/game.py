@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from inkling.db.models import Drawing, RegisteredModel, User, Word, WordCategory
 from inkling.db.models import Game as GameRow
@@ -37,6 +37,7 @@ from inkling.game import (
     RoundUpdate,
     live_guesses,
 )
+from inkling.inference import DoodlePredictor
 from inkling.ink import Ink
 from inkling.services.doodles import doodle_predictor, guess_doodle, model_label, parse_drawing
 from inkling.services.models import PredictorProvider
@@ -180,7 +181,8 @@ def load_game(session: Session, game_id: int, player: User, *, lock: bool = Fals
     """The player's game (404 if none, 403 if another player's), locked for update when ``lock``."""
     if lock:
         _take_write_lock(session, GameRow, game_id)
-    query = select(GameRow).where(GameRow.id == game_id).options(selectinload(GameRow.rounds))
+    rounds = selectinload(GameRow.rounds).joinedload(RoundRow.word, innerjoin=True)
+    query = select(GameRow).where(GameRow.id == game_id).options(rounds)
     if lock:
         query = query.with_for_update(of=GameRow).execution_options(populate_existing=True)
     row = session.scalars(query).one_or_none()
@@ -192,12 +194,19 @@ def load_game(session: Session, game_id: int, player: User, *, lock: bool = Fals
 
 
 def load_round(session: Session, round_id: int, player: User, *, lock: bool = False) -> RoundRow:
-    """The player's round (404 if none, 403 if another player's), locked for update when ``lock``."""
+    """The player's round (404 if none, 403 if another player's), locked for update when ``lock``.
+
+    One statement: the round with its game and word joined in (a live-ink request's only read).
+    """
     if lock:
         _take_write_lock(session, RoundRow, round_id)
-    query = select(RoundRow).where(RoundRow.id == round_id)
+    query = (
+        select(RoundRow)
+        .where(RoundRow.id == round_id)
+        .options(joinedload(RoundRow.game, innerjoin=True), joinedload(RoundRow.word, innerjoin=True))
+    )
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(of=RoundRow).execution_options(populate_existing=True)
     row = session.scalars(query).one_or_none()
     if row is None:
         raise GameNotFoundError(f"no round {round_id}")
@@ -290,8 +299,11 @@ def start_round(session: Session, game_id: int, player: User, now: datetime, rng
     return new
 
 
-def _model_id(session: Session, name: str, version: int | None) -> int | None:
-    """The registry id of a model version (None for a model outside the registry)."""
+def _model_id(session: Session, predictor: DoodlePredictor) -> int | None:
+    """The registry id of the predictor's model (None for a model outside the registry)."""
+    if predictor.registry_id is not None:
+        return predictor.registry_id
+    name, version = predictor.model_name, predictor.version
     if version is None:
         return None
     query = select(RegisteredModel.id).where(RegisteredModel.name == name, RegisteredModel.version == version)
@@ -348,7 +360,6 @@ def _store_drawing(session: Session, row: RoundRow, raw_ink: list[Any], ink: Ink
 
 def _judge(
     session: Session,
-    row: RoundRow,
     ink: Ink | None,
     provider: PredictorProvider,
     raw_ink: list[Any],
@@ -356,7 +367,7 @@ def _judge(
     """Run the active model on the ink: ranked (word, probability), ``name@version``, registry id."""
     predictor = doodle_predictor(provider)
     result = guess_doodle(predictor, ink if ink is not None else raw_ink)
-    model_id = _model_id(session, predictor.model_name, predictor.version)
+    model_id = _model_id(session, predictor)
     return [(g.word, g.probability) for g in result.guesses], model_label(predictor), model_id
 
 
@@ -369,11 +380,14 @@ def submit_ink(
     now: datetime,
     client_clock_ms: int | None = None,
 ) -> InkOutcome:
-    """Judge the drawing so far; the drawing is stored when it is recognised or the round closes."""
+    """Judge the drawing so far; the drawing is stored when it is recognised or the round closes.
+
+    The model runs before the round is read, so the row lock is held only for the update: a live-ink
+    request is three statements (its session, the locked round, its update).
+    """
     ink = parse_drawing(raw_ink, strict_times=STRICT_TIMES)  # InkError before anything is read or written
-    row = _require_open(load_round(session, round_id, player))
-    guesses, label, model_id = _judge(session, row, ink, provider, raw_ink)
-    row = load_round(session, round_id, player, lock=True)
+    guesses, label, model_id = _judge(session, ink, provider, raw_ink)
+    row = _require_open(load_round(session, round_id, player, lock=True))
     played = Round(round_state(row))
     elapsed = _begun(played, now, ink, client_clock_ms)
     first = _first_stroke_ms(elapsed, ink, client_clock_ms)
@@ -401,9 +415,8 @@ def finish_round(
 ) -> Finished:
     """Close the round (time ran out, the player gave up or moves on) and store its full drawing."""
     ink = parse_drawing(raw_ink, strict_times=STRICT_TIMES)
-    row = _require_open(load_round(session, round_id, player))
-    judged = _judge(session, row, ink, provider, raw_ink) if ink is not None else None
-    row = load_round(session, round_id, player, lock=True)
+    judged = _judge(session, ink, provider, raw_ink) if ink is not None else None
+    row = _require_open(load_round(session, round_id, player, lock=True))
     played = Round(round_state(row))
     elapsed = _begun(played, now, ink, client_clock_ms)
     result = None
@@ -426,6 +439,8 @@ def _close_game(session: Session, row: RoundRow, now: datetime) -> None:
     """Bring the game's score and status up to date after one of its rounds closed."""
     session.flush()
     game_row = row.game
+    played_words = select(RoundRow.word_id).where(RoundRow.game_id == game_row.id)
+    session.scalars(select(Word).where(Word.id.in_(played_words))).all()  # one read, not one per round
     session.refresh(game_row, attribute_names=["rounds"])
     _save_game(game_row, domain_game(session, game_row), now)
 

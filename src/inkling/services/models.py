@@ -184,7 +184,7 @@ def build_predictor(row: RegisteredModel, **kwargs: Any) -> DoodlePredictor:
     factory = PREDICTORS.get(row.task)
     if factory is None:
         raise ValueError(f"no predictor for task {row.task!r} yet (known: {', '.join(PREDICTORS)})")
-    return factory(row.onnx, row.meta, name=row.name, version=row.version, **kwargs)
+    return factory(row.onnx, row.meta, name=row.name, version=row.version, registry_id=row.id, **kwargs)
 
 
 ModelKey = tuple[int, str, int, str]  # id, name, version, sha256

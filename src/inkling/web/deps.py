@@ -12,6 +12,10 @@
 * ``NowDep`` — the request's time (tests replace ``app.state.clock``); ``ClientIpDep``; ``HasherDep``.
 * ``PredictorsDep`` — the app's ``PredictorProvider``: ``.get("doodle", name=None)`` gives the active
   (or a named) model's predictor, swapped without a restart when another model is activated.
+
+Dependencies that only read the request or the app's state are ``async def``: they run on the event
+loop without a hop to the thread pool (a live-ink request took eight hops; each costs a queue hand-off
+and a fight for the GIL). Anything that touches the database stays a plain ``def``.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from inkling.settings import Settings
 from inkling.web.security import RequestAuth, check_csrf, load_auth, now_of, start_session
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings
 
@@ -50,22 +54,22 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The time of this request, from the app's clock."""
     return now_of(request)
 
 
-def get_password_hasher(settings: SettingsDep) -> PasswordHasher:
+async def get_password_hasher(settings: SettingsDep) -> PasswordHasher:
     """argon2id; cheap parameters only when ``environment`` is ``test``."""
     return hasher_for(settings.environment)
 
 
-def get_predictors(request: Request) -> PredictorProvider:
+async def get_predictors(request: Request) -> PredictorProvider:
     """The app's cache of predictors (``app.state.predictors``, bound to the app's database)."""
     return request.app.state.predictors
 
 
-def get_restore_predictors(request: Request) -> PredictorProvider:
+async def get_restore_predictors(request: Request) -> PredictorProvider:
     """The app's cache of restore predictors (``app.state.restore_predictors``: more threads per call)."""
     return request.app.state.restore_predictors
 
@@ -76,7 +80,7 @@ RestorePredictorsDep = Annotated[PredictorProvider, Depends(get_restore_predicto
 HasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 
 
-def get_client_ip(request: Request) -> str:
+async def get_client_ip(request: Request) -> str:
     """The client's address: the peer's (behind a proxy, see ``inkling serve --forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
 
@@ -102,12 +106,12 @@ async def verify_csrf(request: Request, auth: AuthDep, settings: SettingsDep) ->
     await check_csrf(request, auth, settings)
 
 
-def get_current_user(auth: AuthDep) -> User | None:
+async def get_current_user(auth: AuthDep) -> User | None:
     """The user (account or guest) of the request's session cookie, or ``None``."""
     return auth.user
 
 
-def require_account(user: Annotated[User | None, Depends(get_current_user)]) -> User:
+async def require_account(user: Annotated[User | None, Depends(get_current_user)]) -> User:
     """The logged-in account; 401 for guests and anonymous requests."""
     if user is None or user.is_guest:
         raise HTTPException(status_code=401, detail="Log in first.")

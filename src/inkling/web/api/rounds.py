@@ -77,8 +77,10 @@ def submit_ink(
             session, round_id, require_player(user), body.ink, predictors, now, body.clock_ms
         )
     update, live, row = judged.update, judged.live, judged.round
-    labels = games.model_labels(session, [row.model_id])
-    result = result_public(update.result, row, labels, with_ink=False) if update.result else None
+    result = None
+    if update.result:  # the round closed: its result names the model that was judging it
+        labels = games.model_labels(session, [row.model_id])
+        result = result_public(update.result, row, labels, with_ink=False)
     answer = InkResultPublic(
         round_id=row.id,
         outcome=update.outcome.value,
