@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
@@ -142,6 +142,16 @@ def make_engine(url: str, pool: PoolSize | None = None) -> Engine:
     if pool is not None:
         event.listen(engine, "before_cursor_execute", _refuse_on_event_loop)
     return engine
+
+
+def relax_commit_durability(session: Session) -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL only).
+
+    A crash of the database server may then lose the transaction, never corrupt anything; meant for
+    frequent, superseded updates (a round's live guesses), never for anything acknowledged as kept.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 @lru_cache(maxsize=8)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from inkling.db.engine import relax_commit_durability
 from inkling.db.models import Drawing, RegisteredModel, User, Word, WordCategory
 from inkling.db.models import Game as GameRow
 from inkling.db.models import Round as RoundRow
@@ -398,6 +399,8 @@ def submit_ink(
         _store_drawing(session, row, raw_ink, ink, player)
     if outcome.closed:
         _close_game(session, row, now)
+    elif outcome.outcome is not Outcome.RECOGNISED:
+        relax_commit_durability(session)  # live guesses only: the next ink or the finish supersedes them
     recognized_word = played.word if played.recognized else None
     live = live_guesses(outcome.guesses, recognized_word=recognized_word)
     session.flush()

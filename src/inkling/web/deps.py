@@ -90,11 +90,13 @@ def get_request_auth(
 ) -> RequestAuth:
     """The request's session (a plain ``def``: FastAPI runs it in the thread pool, off the event loop).
 
-    The transaction is committed at once: a slid expiry is written without holding the session row's
-    lock for the rest of the request, and the connection goes back to the pool until it is needed.
+    When loading it wrote the session row (a slid expiry, every few minutes), the transaction is
+    committed at once, so the row's lock is not held for the rest of the request. Otherwise the
+    request goes on in the same transaction and connection: no second pool check-out (and ping).
     """
     auth = load_auth(request, session, settings, now)
-    session.commit()
+    if auth.wrote:
+        session.commit()
     return auth
 
 

@@ -75,6 +75,7 @@ class RequestAuth:
     incoming: WebSession | None = None
     issued: WebSession | None = None
     user: User | None = None
+    wrote: bool = False  # loading it wrote its row (expiry slid, or an expired row deleted)
 
 
 # --- cookies -------------------------------------------------------------------------------------
@@ -196,10 +197,12 @@ def load_auth(request: Request, db: Session, settings: Settings, now: datetime) 
         record, slid = accounts.load_session(db, token, now=now)
         if record is None:
             clear_session_cookie(request, settings)
+            auth.wrote = True  # an expired row may have been deleted
         else:
             auth.incoming, auth.user = record, record.user
             if slid:
                 set_session_cookie(request, token, settings)
+                auth.wrote = True
     request.scope["state"][_STATE_KEY] = auth
     return auth
 
