@@ -479,3 +479,28 @@ def test_unknown_pages_are_html_and_unknown_api_routes_json(play: TestClient) ->
     assert stranger.get(f"/games/{game['id']}").status_code == 403  # another player's
     assert stranger.get(f"/play/{game['id']}").status_code == 403
     assert play.get("/play/999999").status_code == 404
+
+
+def test_live_guesses_alone_are_stored_at_most_every_second(
+    play: TestClient, engine: Engine, clock: Clock, data_dir: Path
+) -> None:
+    """The same ink judged again changes only the live guesses: stored once a second, and at the end."""
+    drawing = recognised_drawing(data_dir, "apple")
+    game, headers = _start(play)
+    started = _round(play, game["id"], headers)
+
+    def stored_at() -> int | None:
+        with session_scope(engine) as session:
+            return session.scalars(select(RoundRow)).one().guesses.get("at")
+
+    sent, elapsed = [], 0
+    for step_ms in (1000, 300, 300, 600):
+        clock.advance(step_ms)
+        elapsed += step_ms
+        answer = _ok(play, f"/api/v1/rounds/{started['id']}/ink", {"ink": drawing[:1]}, headers)
+        assert answer["outcome"] == "drawing" and answer["elapsed_ms"] == elapsed
+        sent.append(stored_at())
+    assert sent == [1000, 1000, 1000, 2200]  # 1300 and 1600 were judged and answered, not written
+    clock.advance(500)
+    finished = _ok(play, f"/api/v1/rounds/{started['id']}/finish", {"ink": drawing[:1]}, headers)
+    assert finished["finished_ms"] == 2700 and stored_at() == 2700

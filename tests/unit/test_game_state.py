@@ -163,3 +163,15 @@ def test_stored_guesses_are_the_top_five() -> None:
     many = [(f"w{i}", i / 100) for i in range(20)]
     r.record_guesses(100, many, 1)
     assert r.state.last == tuple(Guess(f"w{i}", i / 100) for i in (19, 18, 17, 16, 15))
+
+
+def test_fresher_guesses_alone_are_told_apart_from_real_changes() -> None:
+    r = Round.start(1, "cat", T0)
+    r.record_guesses(900, [("dog", 0.5)], 1, first_stroke_ms=200)
+    before = r.state
+    r.record_guesses(1_100, [("dog", 0.6), ("owl", 0.2)], 2)  # the same word said: only live guesses
+    assert r.state.differs_only_in_live_guesses(before)
+    r.record_guesses(1_300, [("owl", 0.7)], 3)  # a new word said
+    assert not r.state.differs_only_in_live_guesses(before)
+    r.record_guesses(1_500, [("cat", 0.9)], 4)  # recognised
+    assert not r.state.differs_only_in_live_guesses(before)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uvicorn
 
-from inkling.cli.serve import uvicorn_options
+from inkling.cli.serve import SERVING_APP, uvicorn_options
 from inkling.settings import Settings
 
 
 def _config(settings: Settings, **options: object) -> uvicorn.Config:
     """The uvicorn configuration `inkling serve` would run with."""
-    return uvicorn.Config("inkling.web.app:create_app", **uvicorn_options(settings, **options))
+    return uvicorn.Config(SERVING_APP, **uvicorn_options(settings, **options))
 
 
 def test_no_proxy_is_trusted_by_default() -> None:

@@ -12,6 +12,9 @@ from inkling.settings import Settings, get_settings
 WS_MAX_BYTES = 64 * 1024  # the largest WebSocket frame the server reads (rooms' messages: 16 KB)
 
 
+SERVING_APP = "inkling.web.app:create_serving_app"  # the app factory each worker process calls
+
+
 def proxy_options(forwarded_allow_ips: str) -> dict[str, Any]:
     """uvicorn's proxy options: believe ``X-Forwarded-For``/``-Proto`` only from the listed proxies.
 
@@ -75,4 +78,4 @@ def serve(
         reload=reload,
         forwarded_allow_ips=forwarded_allow_ips,
     )
-    uvicorn.run("inkling.web.app:create_app", **options)
+    uvicorn.run(SERVING_APP, **options)

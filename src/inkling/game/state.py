@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import InvalidGuessesError, InvalidStateError
 from .guesses import Guess, rank_guesses
 from .rules import GRACE_MS, ROUND_MS, STORED_GUESSES, normalise_word, same_word
 
+LIVE_GUESS_FIELDS = frozenset({"last", "last_at_ms", "drawing_ms"})  # what every judged update refreshes
 GUESSES_DOCUMENT_VERSION = 1  # bump when the shape of the ``guesses`` JSON document changes
 
 
@@ -62,6 +63,11 @@ class RoundState:
         else:
             _check(wins == [len(self.said) - 1], "a recognised round's last said word must be the word")
         _check(len(self.last) <= STORED_GUESSES, "too many stored guesses")
+
+    def differs_only_in_live_guesses(self, before: RoundState) -> bool:
+        """Whether the only changes since ``before`` are the latest guesses, their time and the ink time."""
+        others = (f.name for f in fields(self) if f.name not in LIVE_GUESS_FIELDS)
+        return all(getattr(self, name) == getattr(before, name) for name in others)
 
     def is_blank_slate(self) -> bool:
         """Whether nothing has happened in the round yet: no ink, guesses, recognition or end."""

@@ -372,6 +372,64 @@ def _judge(
     return [(g.word, g.probability) for g in result.guesses], model_label(predictor), model_id
 
 
+LIVE_STORE_INTERVAL_MS = 1_000  # live guesses alone are stored at most this often (a finish stores its own)
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    """One ink update applied to a round's state (not stored yet)."""
+
+    played: Round
+    update: RoundUpdate
+    elapsed_ms: int
+
+
+def _record(
+    state: RoundState,
+    now: datetime,
+    ink: Ink | None,
+    client_clock_ms: int | None,
+    guesses: list[tuple[str, float]],
+    model_id: int | None,
+) -> _Recorded:
+    """Begin the round if needed and record the model's guesses for the ink, on the round clock."""
+    played = Round(state)
+    elapsed = _begun(played, now, ink, client_clock_ms)
+    first = _first_stroke_ms(elapsed, ink, client_clock_ms)
+    strokes = 0 if ink is None else len(ink)
+    update_ = played.record_guesses(elapsed, guesses, strokes, first_stroke_ms=first, model_id=model_id)
+    return _Recorded(played, update_, elapsed)
+
+
+def _worth_storing(before: RoundState, after: RoundState) -> bool:
+    """Anything but fresher live guesses is stored at once; those only every ``LIVE_STORE_INTERVAL_MS``."""
+    if not after.differs_only_in_live_guesses(before):
+        return True
+    if before.last_at_ms is None or after.last_at_ms is None:
+        return after.last_at_ms is not None
+    return after.last_at_ms - before.last_at_ms >= LIVE_STORE_INTERVAL_MS
+
+
+def _store_update(
+    session: Session,
+    row: RoundRow,
+    judged: _Recorded,
+    raw_ink: list[Any],
+    ink: Ink | None,
+    player: User,
+    now: datetime,
+) -> None:
+    """Write an ink update to the (locked) round row: its state, and the drawing once recognised or closed."""
+    _save_round(row, judged.played)
+    outcome = judged.update
+    if ink is not None and (outcome.outcome is Outcome.RECOGNISED or outcome.closed):
+        _store_drawing(session, row, raw_ink, ink, player)
+    if outcome.closed:
+        _close_game(session, row, now)
+    elif outcome.outcome is not Outcome.RECOGNISED:
+        relax_commit_durability(session)  # live guesses only: the next ink or the finish supersedes them
+
+
 def submit_ink(
     session: Session,
     round_id: int,
@@ -383,24 +441,21 @@ def submit_ink(
 ) -> InkOutcome:
     """Judge the drawing so far; the drawing is stored when it is recognised or the round closes.
 
-    The model runs before the round is read, so the row lock is held only for the update: a live-ink
-    request is three statements (its session, the locked round, its update).
+    The model runs before the round is read. Most updates change only the live guesses: those are
+    stored at most every ``LIVE_STORE_INTERVAL_MS`` (a live-ink request is then two reads: its session
+    and its round). Any other change (the clock begun, a new word said, recognition, the end) locks
+    the row, applies the update again to the fresh row and stores it.
     """
     ink = parse_drawing(raw_ink, strict_times=STRICT_TIMES)  # InkError before anything is read or written
     guesses, label, model_id = _judge(session, ink, provider, raw_ink)
-    row = _require_open(load_round(session, round_id, player, lock=True))
-    played = Round(round_state(row))
-    elapsed = _begun(played, now, ink, client_clock_ms)
-    first = _first_stroke_ms(elapsed, ink, client_clock_ms)
-    strokes = 0 if ink is None else len(ink)
-    outcome = played.record_guesses(elapsed, guesses, strokes, first_stroke_ms=first, model_id=model_id)
-    _save_round(row, played)
-    if ink is not None and (outcome.outcome is Outcome.RECOGNISED or outcome.closed):
-        _store_drawing(session, row, raw_ink, ink, player)
-    if outcome.closed:
-        _close_game(session, row, now)
-    elif outcome.outcome is not Outcome.RECOGNISED:
-        relax_commit_durability(session)  # live guesses only: the next ink or the finish supersedes them
+    row = _require_open(load_round(session, round_id, player))
+    before = round_state(row)
+    judged = _record(before, now, ink, client_clock_ms, guesses, model_id)
+    if _worth_storing(before, judged.played.state):
+        row = _require_open(load_round(session, round_id, player, lock=True))
+        judged = _record(round_state(row), now, ink, client_clock_ms, guesses, model_id)
+        _store_update(session, row, judged, raw_ink, ink, player, now)
+    played, outcome, elapsed = judged.played, judged.update, judged.elapsed_ms
     recognized_word = played.word if played.recognized else None
     live = live_guesses(outcome.guesses, recognized_word=recognized_word)
     session.flush()

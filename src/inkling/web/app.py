@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -101,6 +102,23 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     await anyio.to_thread.run_sync(app.state.restore_jobs.stop, app.state.settings.shutdown_timeout)
     await app.state.rooms.close()  # the rooms' clock and broadcaster of this process
+
+
+GC_THRESHOLDS = (10_000, 20, 20)  # a request allocates thousands of objects; the default 700 collects often
+
+
+def create_serving_app() -> FastAPI:
+    """The app as ``inkling serve`` runs it in each worker: ``create_app``, then a collector for a server.
+
+    Everything built so far (modules, the app, its routes and models) lives as long as the process:
+    ``gc.freeze`` takes it out of the collector's generations, so a full collection no longer walks it,
+    and a higher first threshold makes collections rarer (they took ~6 % of a worker's CPU under a crowd).
+    """
+    app = create_app()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
