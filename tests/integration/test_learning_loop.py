@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from inkling.db.engine import session_scope
 from inkling.db.models import Drawing, RegisteredModel
 from inkling.learn.loop.fit import FitConfig
-from inkling.learn.loop.gate import compare, decide, mcnemar_p
+from inkling.learn.loop.gate import NO_WORSE, compare, decide, mcnemar_p
 from inkling.learn.loop.outliers import precision_recall
 from inkling.learn.loop.run import LoopConfig, run_once
 from inkling.learn.loop.stream import SnapshotStream
@@ -54,6 +54,9 @@ def test_mcnemar_gate_needs_a_supported_win_on_every_split() -> None:
     promoted, reason = decide([wins, tie])
     assert not promoted and reason.startswith("not better on play")
     assert decide([wins, compare("play", champion, better)])[0]
+    steady = compare("benchmark", better, better, NO_WORSE)  # no loss is enough where "no worse" is asked
+    assert steady.better() and not compare("benchmark", better, champion, NO_WORSE).better()
+    assert decide([steady, wins, compare("play", champion, better)])[0]
 
 
 def test_a_run_is_judged_serving_follows_only_promotions_and_rollback_restores(

@@ -5,7 +5,9 @@
 The champion is the active doodle model, rebuilt in torch from its ONNX bytes
 (:mod:`inkling.learn.loop.champion`). The challenger is registered under the champion's name (next
 version) with an ``embeddings`` output, its lineage (parent, data hash, metrics) and the gate's decision
-(:mod:`inkling.learn.loop.gate`): promoted (serving follows within seconds) or rejected with the reason.
+(:mod:`inkling.learn.loop.gate`): a supported win on the fixed benchmark's drawings of the words play
+taught and on held-out play, and no loss on the whole benchmark; promoted (serving follows within
+seconds) or rejected with the reason.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from inkling.learn.eval_doodle import build_eval_set
 from inkling.learn.loop.champion import export_serving, rebuild
 from inkling.learn.loop.evaluate import benchmark_scores, play_scores
 from inkling.learn.loop.fit import FitConfig, fit
-from inkling.learn.loop.gate import ALPHA, compare, decide
+from inkling.learn.loop.gate import ALPHA, NO_WORSE, compare, decide
 from inkling.learn.loop.outliers import KnnOutliers, label_probability_floor
 from inkling.learn.loop.pseudo import choose_threshold, pseudo_labels
 from inkling.learn.loop.snapshot import (
@@ -206,7 +208,12 @@ def run_once(
     new_bench, new_bench_m = benchmark_scores(contender, es)
     old_play, old_play_m = play_scores(judge, held_bitmaps, held_labels)
     new_play, new_play_m = play_scores(contender, held_bitmaps, held_labels)
-    tests = [compare("benchmark", old_bench, new_bench), compare("play", old_play, new_play)]
+    taught = np.isin(es["sy"], [r["label"] for r in play])  # benchmark drawings of the words play taught
+    tests = [
+        compare("benchmark", old_bench, new_bench, NO_WORSE),
+        compare("benchmark-played", old_bench[taught], new_bench[taught]),
+        compare("play", old_play, new_play),
+    ]
     promoted, reason = decide(tests, cfg.alpha)
     counts = {
         "base": len(base), "play_labelled": len(labelled), "play_weak": len(weak),
