@@ -48,7 +48,10 @@ def _run_config(**options: Any) -> Any:
     from inkling.learn.loop.fit import FitConfig
     from inkling.learn.loop.run import LoopConfig
 
-    fit = FitConfig(steps=options.pop("steps"), batch_size=options.pop("batch_size"), lr=options.pop("lr"))
+    fit = FitConfig(
+        steps=options.pop("steps"), batch_size=options.pop("batch_size"), lr=options.pop("lr"),
+        kd_weight=options.pop("kd_weight", FitConfig.kd_weight),
+    )  # fmt: skip
     words = options.pop("words")
     return LoopConfig(
         words=[w.strip() for w in words.split(",") if w.strip()] if words else None, fit=fit, **options
@@ -94,6 +97,15 @@ def run_command(
     base_per_word: int = typer.Option(200, "--base-per-word", help="Base drawings replayed per word."),
     max_extra_per_word: int | None = typer.Option(
         None, "--max-extra-per-word", help="Cap each quickdraw_extra file per word."
+    ),
+    extra: bool = typer.Option(
+        True, "--extra/--no-extra", help="Replay the quickdraw_extra drawings as base data too."
+    ),
+    kd_weight: float = typer.Option(
+        0.5, "--kd-weight", help="Share of the loss from the champion's soft targets (the rest: labels)."
+    ),
+    play_repeat: int = typer.Option(
+        1, "--play-repeat", min=1, help="Times each play row appears in the snapshot (its weight)."
     ),
     holdout_share: float = typer.Option(
         0.3, "--holdout-share", help="Newest share of labelled play held out to judge on."
