@@ -166,14 +166,18 @@ class Player:
         self.csrf = response.json()["csrf_token"]
         return True
 
-    async def play_round(self, game_id: int, drawings: Drawings) -> None:
-        """Start a round, draw a real drawing of its word at its pace, and move on when it is over."""
+    def choose(self, word: str, drawings: Drawings) -> Ink:
+        """What the player draws when asked for ``word`` (here: a real drawing of it)."""
+        return drawings.pick(word, self.rng)
+
+    async def play_round(self, game_id: int, drawings: Drawings) -> int | None:
+        """Start a round, draw its word at the drawing's pace, move on when it is over; the round's id."""
         route = "POST /api/v1/games/{id}/rounds"
         started = await self.call("POST", route, f"/api/v1/games/{game_id}/rounds")
         if started is None:
-            return
+            return None
         round_ = started.json()
-        drawing = drawings.pick(round_["word"], self.rng)
+        drawing = self.choose(round_["word"], drawings)
         round_id = round_["id"]
         began = time.monotonic()
         ink: Ink = []
@@ -189,7 +193,7 @@ class Player:
             judged = answer.json()
             if judged["closed"]:
                 self.stats.acknowledged[round_id] = ink
-                return
+                return round_id
             if judged["outcome"] == "recognised":
                 break
         await self.sleep_ms(LOOK_MS)
@@ -197,8 +201,10 @@ class Player:
         finished = await self.call(
             "POST", "POST /api/v1/rounds/{id}/finish", f"/api/v1/rounds/{round_id}/finish", json=body
         )
-        if finished is not None:
-            self.stats.acknowledged[round_id] = ink
+        if finished is None:
+            return None
+        self.stats.acknowledged[round_id] = ink
+        return round_id
 
     async def play(self, account: tuple[str, str] | None, drawings: Drawings, rounds: int) -> None:
         """The whole visit: log in or play as a guest, a game of ``rounds`` rounds, the results."""
@@ -243,6 +249,7 @@ async def run_crowd(
     stagger_s: float = 5.0,
     timeout_s: float = 30.0,
     seed: int = 0,
+    player: type[Player] = Player,
 ) -> tuple[Stats, float]:
     """``players`` players arriving over ``stagger_s`` seconds, each its own client; (stats, wall seconds).
 
@@ -254,11 +261,11 @@ async def run_crowd(
     async def one(index: int) -> None:
         await asyncio.sleep(rng.uniform(0, stagger_s))
         http = LightClient(base_url, timeout_s)
-        player = Player(http, stats, pace, random.Random(seed * 100_003 + index))
+        person = player(http, stats, pace, random.Random(seed * 100_003 + index))
         account = accounts[index] if index < len(accounts) else None
         try:
             with contextlib.suppress(GaveUp):
-                await player.play(account, drawings, rounds)
+                await person.play(account, drawings, rounds)
         finally:
             await http.aclose()
 
