@@ -19,7 +19,7 @@ from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.api.fields import StrictBody
 from inkling.web.deps import AuthDep, CurrentUserDep, PredictorsDep, SessionDep, SettingsDep
 from inkling.web.security import check_csrf
-from inkling.web.uploads import media_type, read_limited_body, uploaded_picture
+from inkling.web.uploads import media_type, multipart_file_schema, read_limited_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/digits", tags=["digits"], responses=ANY_REQUEST)
 
@@ -132,13 +132,7 @@ async def csrf_with_session(request: Request, auth: AuthDep, settings: SettingsD
         "requestBody": {
             "content": {
                 "application/json": {"schema": DigitInk.model_json_schema()},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"image": {"type": "string", "format": "binary"}},
-                        "required": ["image"],
-                    }
-                },
+                "multipart/form-data": multipart_file_schema("image"),
             },
             "required": True,
         }

@@ -23,7 +23,7 @@ from inkling.services.restore import RestoreCancelled, encode_png, open_upload, 
 from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.deps import RestorePredictorsDep
 from inkling.web.heavy import CLIENT_CLOSED_REQUEST, run_while_connected, slots
-from inkling.web.uploads import media_type, uploaded_picture
+from inkling.web.uploads import media_type, multipart_file_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/restore", tags=["restore"], responses=ANY_REQUEST)
 
@@ -84,20 +84,7 @@ def _restore(
             },
         ),
     },
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"image": {"type": "string", "format": "binary"}},
-                        "required": ["image"],
-                    }
-                }
-            },
-            "required": True,
-        }
-    },
+    openapi_extra=multipart_file_body("image"),
 )
 async def restore(request: Request, provider: RestorePredictorsDep) -> Response:
     """Restore an uploaded PNG/JPEG frame (<= 10 MB, <= 4096x4096 px, sides >= 16 px and within 16:1).

@@ -22,7 +22,7 @@ from inkling.services.restore_jobs import JOB_LIMITS, JobRefused, create_job, do
 from inkling.web.api.captcha import client_key
 from inkling.web.api.errors import ANY_REQUEST, error_responses
 from inkling.web.deps import SessionDep, SettingsDep
-from inkling.web.uploads import media_type, uploaded_picture
+from inkling.web.uploads import media_type, multipart_file_body, uploaded_picture
 
 router = APIRouter(prefix="/api/v1/jobs/restore", tags=["restore"], responses=ANY_REQUEST)
 MAX_CLIP_BYTES = JOB_LIMITS.max_bytes or 64 * 1024 * 1024
@@ -79,20 +79,7 @@ def _create(request: Request, data: bytes, filename: str) -> RestoreJobPublic:
             429: "Three of this client's videos are waiting already",
         },
     ),
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                        "required": ["file"],
-                    }
-                }
-            },
-            "required": True,
-        }
-    },
+    openapi_extra=multipart_file_body("file"),
 )
 async def create(request: Request) -> RestoreJobPublic:
     """Queue a clip (multipart field ``file``; <= 64 MB, <= 15 s, <= 1280x720): 202 and the job."""
