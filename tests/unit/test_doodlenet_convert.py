@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +11,13 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from inkling.learn.doodlenet import DoodleNet, doodlenet, keras_flatten_rows_to_torch  # noqa: E402
-from inkling.learn.doodlenet_convert import MIRROR_BITMAPS, MIRROR_CATEGORIES, convert_doodlenet  # noqa: E402
+from inkling.learn.doodlenet_convert import MIRROR_CATEGORIES, convert_doodlenet  # noqa: E402
 from inkling.learn.keras_h5 import read_keras_h5  # noqa: E402
 from inkling.learn.keras_reference import keras_reference  # noqa: E402
-from inkling.learn.onnx_export import check_parity, run_onnx, torch_reference  # noqa: E402
+from inkling.learn.onnx_export import check_parity, torch_reference  # noqa: E402
+from tests.converted_models import ATOL, assert_shipped_is_current, parity_bitmaps  # noqa: E402
 
 H5 = Path("pretrained/doodlenet_keras/doodleNet-model.h5")
-SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models"
-ATOL = 1e-4  # the parity requirement on probabilities
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +27,7 @@ def converted(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 @pytest.fixture(scope="module")
 def inputs(data_dir: Path) -> np.ndarray:
-    """40 official bitmaps (every 15th row: all six classes) and 8 random inputs, NCHW 0..1."""
-    with np.load(data_dir / MIRROR_BITMAPS) as data:
-        bitmaps = data["x"][::15, None].astype(np.float32) / 255
-    noise = np.random.default_rng(1).random((8, 1, 28, 28), dtype=np.float32)
-    return np.concatenate([bitmaps, noise])
+    return parity_bitmaps(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -93,14 +87,6 @@ def test_metadata(converted: tuple, data_dir: Path) -> None:
 
 def test_shipped_model_is_current(converted: tuple, inputs: np.ndarray, reference: np.ndarray) -> None:
     """The packaged ONNX matches the reference, and is byte for byte what the conversion produces today."""
-    onnx_path, meta = converted
-    shipped = (SHIPPED / "doodlenet.onnx").read_bytes()
-    assert np.abs(run_onnx(shipped, inputs) - reference).max() <= ATOL
-    assert shipped == onnx_path.read_bytes(), "stale: re-run python -m inkling.learn.doodlenet_convert"
-    shipped_meta = json.loads((SHIPPED / "doodlenet.json").read_text())
-    measured = ("parity",)  # float differences measured today vary with torch's threads in the last digits
-    assert {k: v for k, v in shipped_meta.items() if k not in measured} == {
-        k: v for k, v in meta.items() if k not in measured
-    }
-    for parity in (shipped_meta["parity"], meta["parity"]):
+    shipped_meta = assert_shipped_is_current(converted, "doodlenet_convert", inputs, reference)
+    for parity in (shipped_meta["parity"], converted[1]["parity"]):
         assert parity["max_abs_diff"] <= ATOL and parity["max_abs_diff_torch"] <= ATOL

@@ -12,7 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from inkling.learn.doodlenet_convert import MIRROR_BITMAPS, MIRROR_CATEGORIES  # noqa: E402
-from inkling.learn.onnx_export import check_parity, run_onnx, torch_reference  # noqa: E402
+from inkling.learn.onnx_export import check_parity, torch_reference  # noqa: E402
 from inkling.learn.quickdraw_resnet import (  # noqa: E402
     QuickdrawResNet,
     TfjsModelError,
@@ -23,9 +23,7 @@ from inkling.learn.quickdraw_resnet import (  # noqa: E402
 )
 from inkling.learn.quickdraw_resnet_convert import MIRROR_DIR, convert_quickdraw_resnet  # noqa: E402
 from inkling.learn.tfjs_reference import tfjs_reference  # noqa: E402
-
-SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models"
-ATOL = 1e-4  # the parity requirement on probabilities
+from tests.converted_models import ATOL, assert_shipped_is_current, parity_bitmaps  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +38,7 @@ def converted(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 @pytest.fixture(scope="module")
 def inputs(data_dir: Path) -> np.ndarray:
-    """40 official bitmaps (every 15th row: all six classes) and 8 random inputs, NCHW 0..1."""
-    with np.load(data_dir / MIRROR_BITMAPS) as data:
-        bitmaps = data["x"][::15, None].astype(np.float32) / 255
-    noise = np.random.default_rng(1).random((8, 1, 28, 28), dtype=np.float32)
-    return np.concatenate([bitmaps, noise])
+    return parity_bitmaps(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +113,4 @@ def test_metadata(converted: tuple, data_dir: Path) -> None:
 
 def test_shipped_model_is_current(converted: tuple, inputs: np.ndarray, reference: np.ndarray) -> None:
     """The packaged ONNX matches the reference, and is byte for byte what the conversion produces today."""
-    onnx_path, meta = converted
-    shipped = (SHIPPED / "quickdraw-resnet.onnx").read_bytes()
-    assert np.abs(run_onnx(shipped, inputs) - reference).max() <= ATOL
-    assert shipped == onnx_path.read_bytes(), "stale: re-run python -m inkling.learn.quickdraw_resnet_convert"
-    shipped_meta = json.loads((SHIPPED / "quickdraw-resnet.json").read_text())
-    measured = ("parity",)  # float differences measured today vary with threads in the last digits
-    assert {k: v for k, v in shipped_meta.items() if k not in measured} == {
-        k: v for k, v in meta.items() if k not in measured
-    }
+    assert_shipped_is_current(converted, "quickdraw_resnet_convert", inputs, reference)

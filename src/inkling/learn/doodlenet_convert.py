@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 
 from inkling.learn.doodlenet import INPUT_SIZE, NUM_CLASSES, doodlenet, load_keras_weights
 from inkling.learn.keras_h5 import KerasModel, read_keras_h5
@@ -89,6 +91,74 @@ def tfjs_weights_match(keras: KerasModel, model_json: Path) -> bool:
     return tfjs.keys() == h5.keys() and all(np.array_equal(tfjs[k], h5[k]) for k in h5)
 
 
+def export_doodle_onnx(net: nn.Module, path: Path) -> Path:
+    """Export a 28x28 bitmap doodle classifier to ``path`` with the shared input/output names and opset."""
+    example = torch.zeros(1, 1, INPUT_SIZE, INPUT_SIZE)
+    return export_onnx(
+        net, example, path, input_name=INPUT_NAME, output_name=OUTPUT_NAME, opset=DEFAULT_OPSET
+    )
+
+
+def write_doodle_meta(
+    onnx_path: Path,
+    classes: list[str],
+    details: dict[str, Any],
+    *,
+    reference: str,
+    max_abs_diff: float,
+    max_abs_diff_torch: float,
+    inputs: int,
+    bitmaps_path: Path,
+) -> dict[str, Any]:
+    """Write ``<name>.json`` next to ``onnx_path`` and return it: the doodle contract, ``details``, parity.
+
+    ``details`` (source, licence, ...) follows the shared head; ``reference`` names what the ONNX outputs
+    were checked against (``inputs`` inputs, official bitmaps among them when ``bitmaps_path`` exists).
+    """
+    name = onnx_path.stem
+    meta: dict[str, Any] = {
+        "name": name,
+        "task": TASK,
+        "classes": classes,
+        "input": INPUT_CONTRACT,
+        "input_name": INPUT_NAME,
+        "output": {"kind": "probabilities", "softmax": True, "shape": ["batch", len(classes)]},
+        "output_name": OUTPUT_NAME,
+        "opset": DEFAULT_OPSET,
+        **details,
+        "parity": {
+            "reference": reference,
+            "max_abs_diff": max_abs_diff,
+            "max_abs_diff_torch": max_abs_diff_torch,
+            "atol": DEFAULT_ATOL,
+            "inputs": inputs,
+            "bitmaps": str(MIRROR_BITMAPS) if bitmaps_path.exists() else None,
+        },
+        "onnx_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+    }
+    text = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
+    (onnx_path.parent / f"{name}.json").write_text(text, encoding="utf-8")
+    return meta
+
+
+def convert_main(
+    doc: str,
+    convert: Callable[[Path, Path], tuple[Path, dict[str, Any]]],
+    source: Path,
+    argv: list[str] | None,
+) -> None:
+    """Command line of a conversion: ``convert(<data-dir>/source, --out)``, then the file and its parity."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True, help="the data mirror (INKLING_DATA_DIR)")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parents[1] / "models", help="output folder"
+    )
+    args = parser.parse_args(argv)
+    onnx_path, meta = convert(args.data_dir / source, args.out)
+    size = onnx_path.stat().st_size
+    print(f"{onnx_path} ({size:,} B), parity max abs diff {meta['parity']['max_abs_diff']:.2e}")
+
+
 def convert_doodlenet(
     h5_path: str | Path,
     out_dir: str | Path,
@@ -113,28 +183,12 @@ def convert_doodlenet(
     keras = read_keras_h5(h5_path)
     classes = official_class_names(class_names_path, categories_path)
     net = load_keras_weights(doodlenet(), keras)
-    onnx_path = export_onnx(
-        net,
-        torch.zeros(1, 1, INPUT_SIZE, INPUT_SIZE),
-        out_dir / f"{NAME}.onnx",
-        input_name=INPUT_NAME,
-        output_name=OUTPUT_NAME,
-        opset=DEFAULT_OPSET,
-    )
+    onnx_path = export_doodle_onnx(net, out_dir / f"{NAME}.onnx")
     inputs = parity_inputs(bitmaps_path if bitmaps_path.exists() else None)
     reference = keras_reference(keras)(inputs)
     parity = check_parity(onnx_path, reference, inputs, atol=DEFAULT_ATOL)
     torch_parity = check_parity(onnx_path, torch_reference(net), inputs, atol=DEFAULT_ATOL)
-    onnx_bytes = onnx_path.read_bytes()
-    meta: dict[str, Any] = {
-        "name": NAME,
-        "task": TASK,
-        "classes": classes,
-        "input": INPUT_CONTRACT,
-        "input_name": INPUT_NAME,
-        "output": {"kind": "probabilities", "softmax": True, "shape": ["batch", len(classes)]},
-        "output_name": OUTPUT_NAME,
-        "opset": DEFAULT_OPSET,
+    details = {
         "source": {
             **SOURCE,
             "keras_version": keras.keras_version,
@@ -144,31 +198,23 @@ def convert_doodlenet(
             else None,
         },
         "licence": SOURCE["licence"],
-        "parity": {
-            "reference": "NumPy forward pass of the Keras HDF5 weights (float64, Keras semantics)",
-            "max_abs_diff": parity,
-            "max_abs_diff_torch": torch_parity,
-            "atol": DEFAULT_ATOL,
-            "inputs": len(inputs),
-            "bitmaps": str(MIRROR_BITMAPS) if bitmaps_path.exists() else None,
-        },
-        "onnx_sha256": hashlib.sha256(onnx_bytes).hexdigest(),
     }
-    (out_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2) + "\n")
+    meta = write_doodle_meta(
+        onnx_path,
+        classes,
+        details,
+        reference="NumPy forward pass of the Keras HDF5 weights (float64, Keras semantics)",
+        max_abs_diff=parity,
+        max_abs_diff_torch=torch_parity,
+        inputs=len(inputs),
+        bitmaps_path=bitmaps_path,
+    )
     return onnx_path, meta
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: convert from the data mirror into the package's models folder."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True, help="the data mirror (INKLING_DATA_DIR)")
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parents[1] / "models", help="output folder"
-    )
-    args = parser.parse_args(argv)
-    onnx_path, meta = convert_doodlenet(args.data_dir / MIRROR_H5, args.out)
-    size = onnx_path.stat().st_size
-    print(f"{onnx_path} ({size:,} B), parity max abs diff {meta['parity']['max_abs_diff']:.2e}")
+    convert_main(__doc__, convert_doodlenet, MIRROR_H5, argv)
 
 
 if __name__ == "__main__":

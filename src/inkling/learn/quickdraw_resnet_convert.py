@@ -5,26 +5,21 @@ Run: .venv/bin/python -m inkling.learn.quickdraw_resnet_convert --data-dir ../sh
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from inkling.learn.doodlenet_convert import (
-    INPUT_CONTRACT,
-    INPUT_NAME,
     MIRROR_BITMAPS,
     MIRROR_CATEGORIES,
-    OUTPUT_NAME,
-    TASK,
+    convert_main,
+    export_doodle_onnx,
     official_class_names,
     parity_inputs,
+    write_doodle_meta,
 )
-from inkling.learn.onnx_export import DEFAULT_ATOL, DEFAULT_OPSET, check_parity, export_onnx, torch_reference
-from inkling.learn.quickdraw_resnet import INPUT_SIZE, quickdraw_resnet
+from inkling.learn.onnx_export import DEFAULT_ATOL, check_parity, torch_reference
+from inkling.learn.quickdraw_resnet import quickdraw_resnet
 from inkling.learn.tfjs_reference import tfjs_reference
 
 NAME = "quickdraw-resnet"  # registry name and file stem
@@ -55,27 +50,12 @@ def convert_quickdraw_resnet(
     model_json = model_dir / MODEL_JSON
     classes = official_class_names(model_dir / CLASS_NAMES, categories_path)
     net = quickdraw_resnet(model_json, fold=True)
-    onnx_path = export_onnx(
-        net,
-        torch.zeros(1, 1, INPUT_SIZE, INPUT_SIZE),
-        out_dir / f"{NAME}.onnx",
-        input_name=INPUT_NAME,
-        output_name=OUTPUT_NAME,
-        opset=DEFAULT_OPSET,
-    )
+    onnx_path = export_doodle_onnx(net, out_dir / f"{NAME}.onnx")
     inputs = parity_inputs(bitmaps_path if bitmaps_path.exists() else None)
     parity = check_parity(onnx_path, tfjs_reference(model_json), inputs, atol=DEFAULT_ATOL)
     unfolded = torch_reference(quickdraw_resnet(model_json))
     torch_parity = check_parity(onnx_path, unfolded, inputs, atol=DEFAULT_ATOL)
-    meta: dict[str, Any] = {
-        "name": NAME,
-        "task": TASK,
-        "classes": classes,
-        "input": INPUT_CONTRACT,
-        "input_name": INPUT_NAME,
-        "output": {"kind": "probabilities", "softmax": True, "shape": ["batch", len(classes)]},
-        "output_name": OUTPUT_NAME,
-        "opset": DEFAULT_OPSET,
+    details = {
         "arch": "quickdraw-resnet (15 conv+BN, identity shortcuts, GAP, Dense 256, Dense 345; BN folded)",
         "activate_if_none": False,  # a teacher and reference: registered, never made active by loading
         "source": {
@@ -84,31 +64,23 @@ def convert_quickdraw_resnet(
             "weights_sha256": hashlib.sha256((model_dir / "group1-shard1of1.bin").read_bytes()).hexdigest(),
         },
         "licence": f"MIT, {SOURCE['copyright']} (keep this notice with the weights)",
-        "parity": {
-            "reference": "NumPy forward pass of model.json + the TF.js shard (float64, Keras semantics)",
-            "max_abs_diff": parity,
-            "max_abs_diff_torch": torch_parity,
-            "atol": DEFAULT_ATOL,
-            "inputs": len(inputs),
-            "bitmaps": str(MIRROR_BITMAPS) if bitmaps_path.exists() else None,
-        },
-        "onnx_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
     }
-    (out_dir / f"{NAME}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    meta = write_doodle_meta(
+        onnx_path,
+        classes,
+        details,
+        reference="NumPy forward pass of model.json + the TF.js shard (float64, Keras semantics)",
+        max_abs_diff=parity,
+        max_abs_diff_torch=torch_parity,
+        inputs=len(inputs),
+        bitmaps_path=bitmaps_path,
+    )
     return onnx_path, meta
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: convert from the data mirror into the package's models folder."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True, help="the data mirror (INKLING_DATA_DIR)")
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parents[1] / "models", help="output folder"
-    )
-    args = parser.parse_args(argv)
-    onnx_path, meta = convert_quickdraw_resnet(args.data_dir / MIRROR_DIR, args.out)
-    size = onnx_path.stat().st_size
-    print(f"{onnx_path} ({size:,} B), parity max abs diff {meta['parity']['max_abs_diff']:.2e}")
+    convert_main(__doc__, convert_quickdraw_resnet, MIRROR_DIR, argv)
 
 
 if __name__ == "__main__":
