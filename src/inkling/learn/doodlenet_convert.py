@@ -19,7 +19,14 @@ from torch import nn
 from inkling.learn.doodlenet import INPUT_SIZE, NUM_CLASSES, doodlenet, load_keras_weights
 from inkling.learn.keras_h5 import KerasModel, read_keras_h5
 from inkling.learn.keras_reference import keras_reference
-from inkling.learn.onnx_export import DEFAULT_ATOL, DEFAULT_OPSET, check_parity, export_onnx, torch_reference
+from inkling.learn.onnx_export import (
+    DEFAULT_ATOL,
+    DEFAULT_OPSET,
+    Reference,
+    check_parity,
+    export_onnx,
+    torch_reference,
+)
 from inkling.learn.tfjs_weights import read_tfjs_weights
 
 NAME = "doodlenet"  # registry name and file stem
@@ -99,22 +106,26 @@ def export_doodle_onnx(net: nn.Module, path: Path) -> Path:
     )
 
 
-def write_doodle_meta(
+def check_and_write_meta(
     onnx_path: Path,
     classes: list[str],
     details: dict[str, Any],
     *,
-    reference: str,
-    max_abs_diff: float,
-    max_abs_diff_torch: float,
-    inputs: int,
+    reference: Reference,
+    reference_name: str,
+    torch_net: nn.Module,
     bitmaps_path: Path,
 ) -> dict[str, Any]:
-    """Write ``<name>.json`` next to ``onnx_path`` and return it: the doodle contract, ``details``, parity.
+    """Check ``onnx_path`` against ``reference`` and ``torch_net``, write its ``.json`` beside it, return it.
 
-    ``details`` (source, licence, ...) follows the shared head; ``reference`` names what the ONNX outputs
-    were checked against (``inputs`` inputs, official bitmaps among them when ``bitmaps_path`` exists).
+    The metadata is the doodle contract, then ``details`` (source, licence, ...), then the parity found on
+    :func:`parity_inputs` (official bitmaps among them when ``bitmaps_path`` exists). Raises ``ParityError``
+    when either check differs by more than 1e-4.
     """
+    bitmaps = bitmaps_path if bitmaps_path.exists() else None
+    inputs = parity_inputs(bitmaps)
+    max_abs_diff = check_parity(onnx_path, reference, inputs, atol=DEFAULT_ATOL)
+    max_abs_diff_torch = check_parity(onnx_path, torch_reference(torch_net), inputs, atol=DEFAULT_ATOL)
     name = onnx_path.stem
     meta: dict[str, Any] = {
         "name": name,
@@ -127,12 +138,12 @@ def write_doodle_meta(
         "opset": DEFAULT_OPSET,
         **details,
         "parity": {
-            "reference": reference,
+            "reference": reference_name,
             "max_abs_diff": max_abs_diff,
             "max_abs_diff_torch": max_abs_diff_torch,
             "atol": DEFAULT_ATOL,
-            "inputs": inputs,
-            "bitmaps": str(MIRROR_BITMAPS) if bitmaps_path.exists() else None,
+            "inputs": len(inputs),
+            "bitmaps": str(MIRROR_BITMAPS) if bitmaps is not None else None,
         },
         "onnx_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
     }
@@ -184,10 +195,6 @@ def convert_doodlenet(
     classes = official_class_names(class_names_path, categories_path)
     net = load_keras_weights(doodlenet(), keras)
     onnx_path = export_doodle_onnx(net, out_dir / f"{NAME}.onnx")
-    inputs = parity_inputs(bitmaps_path if bitmaps_path.exists() else None)
-    reference = keras_reference(keras)(inputs)
-    parity = check_parity(onnx_path, reference, inputs, atol=DEFAULT_ATOL)
-    torch_parity = check_parity(onnx_path, torch_reference(net), inputs, atol=DEFAULT_ATOL)
     details = {
         "source": {
             **SOURCE,
@@ -199,14 +206,13 @@ def convert_doodlenet(
         },
         "licence": SOURCE["licence"],
     }
-    meta = write_doodle_meta(
+    meta = check_and_write_meta(
         onnx_path,
         classes,
         details,
-        reference="NumPy forward pass of the Keras HDF5 weights (float64, Keras semantics)",
-        max_abs_diff=parity,
-        max_abs_diff_torch=torch_parity,
-        inputs=len(inputs),
+        reference=keras_reference(keras),
+        reference_name="NumPy forward pass of the Keras HDF5 weights (float64, Keras semantics)",
+        torch_net=net,
         bitmaps_path=bitmaps_path,
     )
     return onnx_path, meta

@@ -12,13 +12,11 @@ from typing import Any
 from inkling.learn.doodlenet_convert import (
     MIRROR_BITMAPS,
     MIRROR_CATEGORIES,
+    check_and_write_meta,
     convert_main,
     export_doodle_onnx,
     official_class_names,
-    parity_inputs,
-    write_doodle_meta,
 )
-from inkling.learn.onnx_export import DEFAULT_ATOL, check_parity, torch_reference
 from inkling.learn.quickdraw_resnet import quickdraw_resnet
 from inkling.learn.tfjs_reference import tfjs_reference
 
@@ -51,10 +49,6 @@ def convert_quickdraw_resnet(
     classes = official_class_names(model_dir / CLASS_NAMES, categories_path)
     net = quickdraw_resnet(model_json, fold=True)
     onnx_path = export_doodle_onnx(net, out_dir / f"{NAME}.onnx")
-    inputs = parity_inputs(bitmaps_path if bitmaps_path.exists() else None)
-    parity = check_parity(onnx_path, tfjs_reference(model_json), inputs, atol=DEFAULT_ATOL)
-    unfolded = torch_reference(quickdraw_resnet(model_json))
-    torch_parity = check_parity(onnx_path, unfolded, inputs, atol=DEFAULT_ATOL)
     details = {
         "arch": "quickdraw-resnet (15 conv+BN, identity shortcuts, GAP, Dense 256, Dense 345; BN folded)",
         "activate_if_none": False,  # a teacher and reference: registered, never made active by loading
@@ -65,14 +59,13 @@ def convert_quickdraw_resnet(
         },
         "licence": f"MIT, {SOURCE['copyright']} (keep this notice with the weights)",
     }
-    meta = write_doodle_meta(
+    meta = check_and_write_meta(
         onnx_path,
         classes,
         details,
-        reference="NumPy forward pass of model.json + the TF.js shard (float64, Keras semantics)",
-        max_abs_diff=parity,
-        max_abs_diff_torch=torch_parity,
-        inputs=len(inputs),
+        reference=tfjs_reference(model_json),
+        reference_name="NumPy forward pass of model.json + the TF.js shard (float64, Keras semantics)",
+        torch_net=quickdraw_resnet(model_json),  # unfolded: the export's batch-norm folding is checked too
         bitmaps_path=bitmaps_path,
     )
     return onnx_path, meta
