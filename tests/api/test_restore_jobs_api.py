@@ -75,7 +75,8 @@ def test_a_job_runs_to_completion(
         assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
         assert "tiny-restored.mp4" in video.headers["content-disposition"]
         _check_video(video.content, tmp_path)
-        assert client.get("/api/v1/jobs/restore/nope").status_code == 404
+        assert client.get("/api/v1/jobs/restore/nope").status_code == 422  # not a job id at all
+        assert client.get("/api/v1/jobs/restore/" + "A" * 24).status_code == 404  # no such job
     with session_scope(engine) as session:
         row = session.get(RestoreJob, job["id"])
         assert row.status == "done" and row.attempts == 1 and row.finished_at is not None

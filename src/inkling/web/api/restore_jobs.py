@@ -9,9 +9,9 @@ a forged cross-site upload could only queue a job, which the limits and the per-
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -94,6 +94,10 @@ async def create(request: Request) -> RestoreJobPublic:
     return job
 
 
+# job ids are ``secrets.token_urlsafe(18)``: 24 URL-safe characters; anything else is 422 before any read
+JobId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{24}$", description="the job's id (24 characters)")]
+
+
 def _job(session: SessionDep, job_id: str) -> RestoreJob:
     job = session.get(RestoreJob, job_id[:64])
     if job is None:
@@ -102,7 +106,7 @@ def _job(session: SessionDep, job_id: str) -> RestoreJob:
 
 
 @router.get("/{job_id}", responses=error_responses(404, described={404: "No job of that id"}))
-def status(job_id: str, session: SessionDep) -> RestoreJobPublic:
+def status(job_id: JobId, session: SessionDep) -> RestoreJobPublic:
     """Where the job stands: queued, running (frames done), done (with the download URL) or failed."""
     return RestoreJobPublic.of(_job(session, job_id))
 
@@ -115,7 +119,7 @@ def status(job_id: str, session: SessionDep) -> RestoreJobPublic:
         **error_responses(404, 409, described={404: "No job of that id", 409: "The job is not done (yet)"}),
     },
 )
-def video(job_id: str, session: SessionDep, settings: SettingsDep) -> FileResponse:
+def video(job_id: JobId, session: SessionDep, settings: SettingsDep) -> FileResponse:
     """The restored video of a finished job."""
     job = _job(session, job_id)
     if job.status != "done":
