@@ -9,6 +9,7 @@ chroma is, applied to the sharp luma).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,8 +64,23 @@ def rebuild_chroma(luma: np.ndarray, chroma: np.ndarray, sigma: float) -> np.nda
     return chroma + slope * (luma - blurred)[..., None]
 
 
-def repair(image: np.ndarray, config: RepairConfig | None = None) -> tuple[np.ndarray, Damage]:
-    """(repaired RGB float frame, what was measured on the way); the frame itself when nothing clears."""
+class RestoreCancelled(Exception):
+    """``should_stop`` said to stop before the restoration was done."""
+
+
+def _checkpoint(should_stop: Callable[[], bool] | None) -> None:
+    """Raise :class:`RestoreCancelled` when ``should_stop`` says so (between stages of a big frame)."""
+    if should_stop is not None and should_stop():
+        raise RestoreCancelled("stopped between repair stages")
+
+
+def repair(
+    image: np.ndarray, config: RepairConfig | None = None, should_stop: Callable[[], bool] | None = None
+) -> tuple[np.ndarray, Damage]:
+    """(repaired RGB float frame, what was measured on the way); the frame itself when nothing clears.
+
+    ``should_stop`` is asked between stages (each a few seconds on a 3000x3000 picture).
+    """
     config = config or RepairConfig()
     out = np.asarray(image, dtype=np.float32)
     damage = Damage()
@@ -73,26 +89,31 @@ def repair(image: np.ndarray, config: RepairConfig | None = None) -> tuple[np.nd
         damage.tear, damage.tear_rows, damage.tear_bend = estimate_tear(luma)
         if damage.tear.any():
             out = shift_rows(out, -damage.tear)
+    _checkpoint(should_stop)
     damage.jitter = estimate_line_jitter(out, config.timebase)
     damage.jitter[damage.tear != 0] = 0.0
+    _checkpoint(should_stop)
     damage.luma_sigma = estimate_luma_sigma(luma_of(out))
     threshold = config.jitter_median + config.jitter_per_luma_sigma * damage.luma_sigma
     if float(np.median(np.abs(damage.jitter))) > threshold:
         out = shift_rows(out, -damage.jitter)
     else:
         damage.jitter = np.zeros_like(damage.jitter)
+    _checkpoint(should_stop)
     yuv = to_yuv(out)
     changed = False
     damage.chroma_delay = estimate_chroma_delay(yuv[..., 0], yuv[..., 1:])
     if abs(damage.chroma_delay) >= config.chroma_delay:
         yuv[..., 1:] = shift_rows(yuv[..., 1:], np.full(len(yuv), -damage.chroma_delay, np.float32))
         changed = True
+    _checkpoint(should_stop)
     damage.chroma_sigma = estimate_chroma_sigma(yuv[..., 0], yuv[..., 1:])
     if config.chroma_sigma is not None and damage.chroma_sigma >= config.chroma_sigma:
         yuv[..., 1:] = rebuild_chroma(yuv[..., 0], yuv[..., 1:], damage.chroma_sigma)
         changed = True
     if changed:
         out = to_rgb(yuv)
+    _checkpoint(should_stop)
     damage.noise = estimate_noise(yuv[..., 0])
     damage.field_noise = (estimate_noise(yuv[0::2, :, 0]), estimate_noise(yuv[1::2, :, 0]))
     return out, damage

@@ -25,7 +25,7 @@ import numpy as np
 
 from inkling.inference.damage import Damage
 from inkling.inference.model import OnnxModel
-from inkling.inference.repair import RepairConfig, repair
+from inkling.inference.repair import RepairConfig, RestoreCancelled, repair
 from inkling.inference.timebase import TimebaseConfig, correct_line_jitter
 
 DEFAULT_TILE = 768  # largest tile side (px); a 720x576 PAL frame runs as one tile
@@ -54,10 +54,6 @@ class GateConfig:
 def _ramp(value: float, low: float, high: float) -> float:
     """0 up to ``low``, 1 from ``high``, linear between."""
     return float(np.clip((value - low) / max(high - low, 1e-9), 0.0, 1.0))
-
-
-class RestoreCancelled(Exception):
-    """``should_stop`` said to stop before the restoration was done."""
 
 
 def tile_starts(length: int, tile: int, overlap: int) -> list[int]:
@@ -157,7 +153,7 @@ class RestorePredictor(OnnxModel):
             if self.timebase is not None:
                 image = correct_line_jitter(image, self.timebase)[0]
             return self._network(image, should_stop), None, 1.0
-        fixed, damage = repair(image, self.repair_config)
+        fixed, damage = repair(image, self.repair_config, should_stop)
         share = self.gate(damage)
         if share <= 0.0:
             return np.clip(fixed, 0.0, 1.0), damage, 0.0
