@@ -7,8 +7,8 @@ Splits, none of which trains another's rows:
 - **base replay**: the mirror's training drawings (at most ``base_per_word`` a word), so nothing learnt is
   forgotten;
 - **play**: :func:`inkling.services.examples.training_examples` of the champion's words; the most recent
-  ``holdout_share`` of the examples with label evidence (anything but ``none``) is the fresh held-out
-  slice, the rest trains.
+  ``holdout_share`` of the examples a person labelled (confirmed, corrected, contributed, relabelled;
+  not ``recognised``, which the champion selected) is the fresh held-out slice, the rest trains.
 
 Training rows are written as ndjson (label, simplified ink, kind) in a fixed order; the sha256 of that
 file is the challenger's ``data_hash``.
@@ -58,10 +58,17 @@ def play_items(examples: Iterable[TrainingExample], classes: Sequence[str]) -> l
     return items
 
 
+JUDGED_BY_PEOPLE = frozenset(Evidence) - {Evidence.NONE, Evidence.RECOGNISED}
+
+
 def split_play(items: list[PlayItem], holdout_share: float) -> tuple[list[PlayItem], list[PlayItem]]:
-    """(train, held out): the newest ``holdout_share`` of the labelled examples is held out."""
+    """(train, held out): the newest ``holdout_share`` of the examples a person labelled is held out.
+
+    ``recognised`` examples never judge: the champion chose them by naming them (and they stop where it
+    did), so on them it cannot lose.
+    """
     labelled = sorted(
-        (i for i in items if i.example.evidence != Evidence.NONE),
+        (i for i in items if i.example.evidence in JUDGED_BY_PEOPLE),
         key=lambda i: (i.example.created_at, i.example.drawing_id),
     )
     cut = len(labelled) - round(holdout_share * len(labelled))
