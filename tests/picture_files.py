@@ -18,16 +18,6 @@ def real_png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def grainy_png(width: int, height: int, sigma: float = 16.0, seed: int = 0) -> bytes:
-    """A real grey PNG with tape-like grain on a gradient: damage the restorer's gate sends to its network."""
-    rng = np.random.default_rng(seed)
-    row = (np.arange(width) % 256).astype(np.float32)
-    noisy = np.tile(row, (height, 1)) + rng.normal(0.0, sigma, (height, width))
-    buffer = io.BytesIO()
-    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims ``width`` x ``height`` (its pixel data is a few bytes)."""
 

@@ -20,7 +20,7 @@ import pytest
 from inkling.services.accounts import MAX_FAILURES_PER_IP
 from inkling.web.api.restore import MAX_CONCURRENT
 from tests.e2e.live import live_server
-from tests.picture_files import grainy_png, real_png
+from tests.picture_files import real_png
 
 BOUNDARY = "inkling-test-boundary"
 
@@ -74,8 +74,7 @@ def _wait_for(server: str, status: int, seconds: float) -> None:
 
 def test_a_restore_stops_when_its_client_disconnects(server: str) -> None:
     assert _restore(server, real_png(32, 32)).status_code == 200  # the model is loaded
-    big = grainy_png(3000, 3000)  # 25 tiles: tens of seconds of work for each of the two (a clean one is
-    # passed through untouched by the restorer's gate, at once)
+    big = real_png(3000, 3000)  # measuring its damage and 25 tiles: seconds of work for each of the two
     sockets = [_send_restore_and_leave_open(server, big) for _ in range(MAX_CONCURRENT)]
     _wait_for(server, 503, seconds=60)  # every slot is taken: the next one is refused at once
     for sock in sockets:
