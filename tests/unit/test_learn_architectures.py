@@ -17,10 +17,11 @@ from inkling.learn.architectures import (
 )
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.onnx_export import check_parity, export_onnx, torch_reference
+from inkling.learn.quickdraw_resnet import QuickdrawResNet, fold_batch_norm
 
 
 def test_registry_has_the_baselines() -> None:
-    assert {"mlp", "cnn-small", "doodlenet", "doodlenet-strokes"} <= set(list_models())
+    assert {"mlp", "cnn-small", "doodlenet", "doodlenet-strokes", "resnet"} <= set(list_models())
     with pytest.raises(KeyError, match="unknown model"):
         create_model("nope")
     with pytest.raises(ValueError, match="already registered"):
@@ -61,3 +62,17 @@ def test_pack_head_is_sliced_from_the_teacher() -> None:
     x = torch.rand(2, 1, 28, 28)
     assert torch.allclose(pack.logits(x), teacher.logits(x)[:, [5, 0, 9]], atol=1e-5)
     assert not init_from_teacher(create_model("mlp", num_classes=3), teacher)
+
+
+def test_resnet_student_starts_equal_to_the_folded_resnet() -> None:
+    torch.manual_seed(0)
+    teacher = fold_batch_norm(QuickdrawResNet()).eval()
+    for module in teacher.modules():
+        if isinstance(module, torch.nn.Conv2d):
+            torch.nn.init.normal_(module.bias)  # weights unlike a fresh student's
+    student = create_model("resnet", num_classes=3).eval()
+    assert init_from_teacher(student, teacher, rows=[7, 1, 300])
+    x = torch.rand(2, 1, 28, 28)
+    assert torch.allclose(student.logits(x), teacher.logits(x)[:, [7, 1, 300]], atol=1e-5)
+    assert not init_from_teacher(student, DoodleNet()), "a DoodleNet cannot seed a ResNet"
+    assert not init_from_teacher(create_model("doodlenet"), teacher), "nor a ResNet a DoodleNet"

@@ -13,7 +13,7 @@ from inkling.learn.doodle_data import teacher_classes  # noqa: E402
 from inkling.learn.doodlenet_convert import MIRROR_BITMAPS  # noqa: E402
 from inkling.learn.onnx_export import run_onnx  # noqa: E402
 from inkling.learn.teachers import TeacherSignal, load_signal, output_order  # noqa: E402
-from inkling.learn.train_doodle import TrainConfig, load_teacher, train  # noqa: E402
+from inkling.learn.train_doodle import TrainConfig, build_student, load_teacher, train  # noqa: E402
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models"
 
@@ -100,3 +100,12 @@ def test_onnx_rows_are_read_in_the_eval_order(
     assert np.abs(got - want).max() <= 1e-4
     with pytest.raises(ValueError, match="no class"):
         onnx_predict(SHIPPED / "quickdraw-resnet.onnx", ["not a word"])
+
+
+def test_resnet_student_starts_as_the_shipped_resnet_on_a_pack(data_dir: Path, bitmaps: torch.Tensor) -> None:
+    words = ["cat", "bicycle", "zigzag"]
+    student = build_student(TrainConfig(arch="resnet", words=words), words, None, data_dir).eval()
+    own = run_onnx(SHIPPED / "quickdraw-resnet.onnx", bitmaps.numpy())
+    rows = [output_order(data_dir, "resnet").index(w) for w in words]
+    want = torch.softmax(torch.log(torch.from_numpy(own[:, rows]).clamp_min(1e-30)), -1)  # renormalised
+    assert torch.allclose(student(bitmaps), want, atol=1e-4)

@@ -70,7 +70,7 @@ def doodle(
     bitmap_share: float = typer.Option(0.5, help="share of official bitmaps for words that have them"),
     variants: int = typer.Option(6, help="augmented copies per stroke drawing in the pool"),
     prefix_prob: float = typer.Option(0.4, help="share of pool items that are stroke prefixes"),
-    init_teacher: bool = typer.Option(True, help="initialise from DoodleNet where the arch allows"),
+    init_teacher: bool = typer.Option(True, help="start from DoodleNet, or the ResNet for --arch resnet"),
     teacher: str = typer.Option("doodlenet", help="soft targets from: doodlenet, resnet, ensemble"),
     teacher_weight: float = typer.Option(
         None, help="ensemble: the ResNet's share, DoodleNet the rest (default: chosen on validation)"

@@ -14,6 +14,7 @@ from torch import nn
 
 from inkling.ink.features import STROKE_CHANNELS
 from inkling.learn.doodlenet import DoodleNet
+from inkling.learn.quickdraw_resnet import QuickdrawResNet, fold_batch_norm
 
 _REGISTRY: dict[str, Callable[..., nn.Module]] = {}
 IN_CHANNELS: dict[str, int] = {}  # input channels each registered model expects
@@ -131,9 +132,20 @@ def doodlenet_strokes(num_classes: int = 345, **kwargs: Any) -> nn.Module:
     return DoodleNetStrokes(num_classes=num_classes, **kwargs)
 
 
-def init_from_teacher(model: nn.Module, teacher: DoodleNet, rows: Sequence[int] | None = None) -> bool:
-    """Copy the teacher's weights into a DoodleNet-family model (``rows`` slices the head); False if unfit."""
-    if not isinstance(model, DoodleNet):
+@register_model("resnet")
+def resnet_arch(num_classes: int = 345, **kwargs: Any) -> nn.Module:
+    """The Quick, Draw! ResNet with batch norm folded away (initialise from its weights: ``init_from_teacher``)."""
+    return fold_batch_norm(QuickdrawResNet(num_classes=num_classes, **kwargs))
+
+
+def init_from_teacher(model: nn.Module, teacher: nn.Module, rows: Sequence[int] | None = None) -> bool:
+    """Copy a same-family teacher's weights into ``model`` (``rows`` slices the head); False if unfit.
+
+    DoodleNet-family students take DoodleNet's weights (a wider first conv gets zeros for the extra
+    channels); the folded ResNet takes the folded ResNet's.
+    """
+    same_family = isinstance(model, DoodleNet) and isinstance(teacher, DoodleNet)
+    if not (same_family or (isinstance(model, QuickdrawResNet) and isinstance(teacher, QuickdrawResNet))):
         return False
     source = teacher.state_dict()
     target = model.state_dict()

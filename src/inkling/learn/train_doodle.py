@@ -34,7 +34,15 @@ from inkling.learn.doodle_data import (
     teacher_classes,
 )
 from inkling.learn.doodlenet import DoodleNet, doodlenet
-from inkling.learn.teachers import ENSEMBLE_MODE, ENSEMBLE_RESNET_WEIGHT, TeacherSignal, load_signal
+from inkling.learn.quickdraw_resnet import QuickdrawResNet, quickdraw_resnet
+from inkling.learn.teachers import (
+    ENSEMBLE_MODE,
+    ENSEMBLE_RESNET_WEIGHT,
+    RESNET_JSON,
+    TeacherSignal,
+    load_signal,
+    output_order,
+)
 from inkling.learn.tta import with_tta
 
 
@@ -55,7 +63,7 @@ class TrainConfig:
     prefix_prob: float = 0.4  # share of pool items that are stroke prefixes (k of n strokes)
     bitmap_aug: float = 0.7  # chance an item gets the small zoom/shift bitmap affine
     stroke_dropout: float = 0.3  # chance to zero the stroke channels (stroke-aware archs)
-    init_teacher: bool = True  # start from DoodleNet's weights where the architecture allows
+    init_teacher: bool = True  # start from pretrained weights of the family (DoodleNet, the ResNet)
     teacher: str = "doodlenet"  # soft targets from: doodlenet, resnet, ensemble (teachers.TEACHERS)
     teacher_weight: float = ENSEMBLE_RESNET_WEIGHT  # ensemble: the ResNet's share (DoodleNet the rest)
     teacher_mode: str = ENSEMBLE_MODE  # ensemble: mix probabilities ("prob") or logits ("logit")
@@ -162,10 +170,22 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
-def build_student(cfg: TrainConfig, num_classes: int, teacher: Teacher | None) -> nn.Module:
-    """Create the architecture; copy the teacher in where it fits."""
-    model = create_model(cfg.arch, num_classes=num_classes)
-    if cfg.init_teacher and teacher is not None:
+def build_student(
+    cfg: TrainConfig, classes: list[str], teacher: Teacher | None, data_dir: Path | None = None
+) -> nn.Module:
+    """Create the architecture; copy a pretrained model of its family in where it fits.
+
+    DoodleNet-family students start from DoodleNet (the teacher's ``net``); the ``resnet`` student from
+    the Quick, Draw! ResNet read from ``data_dir``, its head sliced to ``classes``.
+    """
+    model = create_model(cfg.arch, num_classes=len(classes))
+    if not cfg.init_teacher:
+        return model
+    if isinstance(model, QuickdrawResNet) and data_dir is not None:
+        order = output_order(Path(data_dir), "resnet")
+        init_from_teacher(model, quickdraw_resnet(Path(data_dir) / RESNET_JSON, fold=True),
+                          [order.index(c) for c in classes])  # fmt: skip
+    elif teacher is not None:
         rows = teacher.rows.tolist() if teacher.rows is not None else None
         init_from_teacher(model, teacher.net, rows)
     return model
@@ -217,6 +237,7 @@ def train(
     With ``cfg.save_every`` and ``snapshot_path``, a snapshot checkpoint is written every that many steps.
     """
     torch.manual_seed(cfg.seed)
+    torch.set_flush_denormal(True)  # denormal weights and activations slow CPU training steps several-fold
     data = data or load_doodle_data(
         data_dir, words=cfg.words, val_per_word=cfg.val_per_word,
         max_bitmaps_per_word=cfg.max_bitmaps_per_word, seed=cfg.seed, extra=cfg.extra_data,
@@ -231,7 +252,7 @@ def train(
     started = time.perf_counter()
     pool = cached_pool(records, cfg)
     pool_seconds = time.perf_counter() - started
-    model = build_student(cfg, len(data.classes), teacher)
+    model = build_student(cfg, data.classes, teacher, data_dir)
     sampler = BalancedSampler(pool, data, cfg)
     optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     model.train()
