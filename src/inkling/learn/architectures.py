@@ -134,7 +134,7 @@ def doodlenet_strokes(num_classes: int = 345, **kwargs: Any) -> nn.Module:
 
 @register_model("resnet")
 def resnet_arch(num_classes: int = 345, **kwargs: Any) -> nn.Module:
-    """The Quick, Draw! ResNet with batch norm folded away (initialise from its weights: ``init_from_teacher``)."""
+    """The Quick, Draw! ResNet with batch norm folded away (seed it with ``init_from_teacher``)."""
     return fold_batch_norm(QuickdrawResNet(num_classes=num_classes, **kwargs))
 
 
