@@ -24,7 +24,7 @@ NOISE_PERCENTILE = 10  # the noise is the quiet end of the blocks' measurements 
 TEAR_BAND = 40  # rows at the top and the bottom searched for a tear
 TEAR_MAX_SHIFT = 24  # largest row-to-row displacement inside a tear (px)
 TEAR_MIN_STEP = 0.6  # smaller row-to-row steps end a tear (px)
-TEAR_MIN_OFFSET = 2.0  # a tear moves its outermost row at least this far (px)
+TEAR_MIN_OFFSET = 4.0  # a tear moves its outermost row at least this far (px; clean photos show up to 3.9)
 TEAR_MIN_COST = 2e-4  # rows whose gradients differ less than this (mean absolute) are not matched
 TEAR_CLEAR_MATCH = 0.9  # a row step counts only when its match costs under this share of no shift
 CHROMA_MAX_DELAY = 8  # largest chroma delay searched (px)
@@ -45,6 +45,7 @@ class Damage:
     tear_rows: tuple[int, int] = (0, 0)  # torn rows at the top, at the bottom
     tear_bend: float = 0.0  # exponent of the tear's curve (offset ~ t**bend towards the edge)
     chroma_delay: float = 0.0  # chroma right of luma (px)
+    chroma_delay_gain: float = 0.0  # how much better chroma lines up with luma at that delay (share)
     chroma_sigma: float = 0.0  # extra horizontal blur of chroma beyond luma's (Gaussian sigma, px)
     luma_sigma: float = 0.0  # horizontal blur of luma beyond the vertical (Gaussian sigma, px)
 
@@ -135,7 +136,9 @@ def _tear_profile(band: np.ndarray) -> np.ndarray:
     while end + 1 < len(steps) and big[end + 1] and np.sign(steps[end + 1]) == sign:
         end += 1
     offsets[: end + 1] = np.cumsum(steps[: end + 1][::-1])[::-1]
-    if abs(offsets[0]) < TEAR_MIN_OFFSET or end < 1:
+    # a tear ends inside the band (the rows further in are untorn); steps all the way in are the picture's
+    # own slanted lines, not a tear
+    if abs(offsets[0]) < TEAR_MIN_OFFSET or end < 1 or end + 1 >= len(steps):
         return np.zeros(len(band), dtype=np.float32)
     return offsets
 
@@ -178,19 +181,32 @@ def _edge_strength(plane: np.ndarray) -> np.ndarray:
     return grad - grad.mean()
 
 
-def estimate_chroma_delay(luma: np.ndarray, chroma: np.ndarray, max_delay: int = CHROMA_MAX_DELAY) -> float:
-    """Chroma's horizontal delay behind luma (px, > 0: chroma right), sub-pixel, by edge cross-correlation."""
+def chroma_delay_and_gain(
+    luma: np.ndarray, chroma: np.ndarray, max_delay: int = CHROMA_MAX_DELAY
+) -> tuple[float, float]:
+    """(chroma's horizontal delay behind luma in px, > 0: chroma right; the gain of that alignment).
+
+    The delay is the sub-pixel peak of the luma/chroma edge cross-correlation; the gain is how much
+    better that peak correlates than no shift at all, relative to the peak (0: no evidence of a delay).
+    """
     lum, chr_ = _edge_strength(luma), _edge_strength(chroma)
     width = lum.shape[1]
     m = min(max_delay, (width - 8) // 2)
     if m < 1:
-        return 0.0
+        return 0.0, 0.0
     scores = np.array(
         [np.mean(lum[:, m : width - m] * chr_[:, m + s : width - m + s]) for s in range(-m, m + 1)],
         dtype=np.float64,
     )
     best = int(scores.argmax())
-    return float(best + _parabola(-scores[None], np.array([best]))[0] - m)
+    delay = float(best + _parabola(-scores[None], np.array([best]))[0] - m)
+    gain = float((scores[best] - scores[m]) / abs(scores[best])) if scores[best] else 0.0
+    return delay, gain
+
+
+def estimate_chroma_delay(luma: np.ndarray, chroma: np.ndarray, max_delay: int = CHROMA_MAX_DELAY) -> float:
+    """Chroma's horizontal delay behind luma (px, > 0: chroma right), sub-pixel, by edge cross-correlation."""
+    return chroma_delay_and_gain(luma, chroma, max_delay)[0]
 
 
 def box_mean(plane: np.ndarray, radius: int) -> np.ndarray:
