@@ -80,10 +80,13 @@ class DoodleNet(nn.Module):
         self.hidden = nn.Linear(channels * _feature_side() ** 2, HIDDEN_UNITS)
         self.head = nn.Linear(HIDDEN_UNITS, num_classes)
 
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The penultimate layer, what the head sees (512 tanh units)."""
+        return torch.tanh(self.hidden(self.dropout(self.features(x)).flatten(1)))
+
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Class scores before softmax (what a loss function wants)."""
-        x = self.dropout(self.features(x)).flatten(1)
-        return self.head(torch.tanh(self.hidden(x)))
+        return self.head(self.embed(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities (softmax included, as in the Keras original)."""

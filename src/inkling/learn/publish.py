@@ -12,6 +12,7 @@ import torch
 from sqlalchemy.orm import Session
 
 from inkling.learn.onnx_export import DEFAULT_OPSET, check_parity, export_onnx, torch_reference
+from inkling.learn.quickdraw_resnet_convert import SOURCE as RESNET_SOURCE
 from inkling.learn.train_doodle import load_checkpoint
 from inkling.registry import ModelNotFoundError, get_active, register_model
 
@@ -30,6 +31,27 @@ def input_contract(in_channels: int) -> dict[str, Any]:
     if in_channels > 1:
         contract |= {"kind": "bitmap+recency", "channels": in_channels}
     return contract
+
+
+DOODLENET_CREDIT = "ml5 DoodleNet (MIT)"
+RESNET_CREDIT = f"{RESNET_SOURCE['name']} ({RESNET_SOURCE['licence']}, {RESNET_SOURCE['copyright']})"
+DATA_CREDIT = "Google Quick, Draw! (CC BY 4.0)"
+
+
+def provenance(config: dict[str, Any], arch: str) -> dict[str, Any]:
+    """``source`` and ``licence`` of a trained doodle model: whose weights it starts from and learns from."""
+    teacher = config.get("teacher", "doodlenet")
+    learns_from = {"doodlenet": [DOODLENET_CREDIT], "resnet": [RESNET_CREDIT]}.get(
+        teacher, [RESNET_CREDIT, DOODLENET_CREDIT]
+    )
+    starts_from = RESNET_CREDIT if arch == "resnet" else DOODLENET_CREDIT
+    derived = list(dict.fromkeys([starts_from, *learns_from]))
+    notices = "; ".join(derived)
+    return {
+        "source": {"initialised from": starts_from, "teacher": " + ".join(learns_from), "data": DATA_CREDIT},
+        "licence": f"MIT (weights derived from {notices}: keep these notices); data CC BY 4.0, attribute "
+        "Google / Quick, Draw!",
+    }
 
 
 def export_checkpoint(
@@ -70,10 +92,7 @@ def export_checkpoint(
             "atol": 1e-4,
             "inputs": len(inputs),
         },
-        "source": {"teacher": "ml5 DoodleNet (MIT)", "data": "Google Quick, Draw! (CC BY 4.0)"},
-        "licence": (
-            "MIT (weights derived from ml5 DoodleNet); data CC BY 4.0, attribute Google / Quick, Draw!"
-        ),
+        **provenance(ckpt["config"], ckpt["arch"]),
         "onnx_sha256": hashlib.sha256(data).hexdigest(),
     }
 

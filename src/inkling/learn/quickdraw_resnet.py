@@ -79,9 +79,13 @@ class QuickdrawResNet(nn.Module):
         self.hidden = nn.Linear(cin, HIDDEN_UNITS)
         self.head = nn.Linear(HIDDEN_UNITS, num_classes)
 
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """The penultimate layer, what the head sees (256 ReLU units after global average pooling)."""
+        return torch.relu(self.hidden(self.features(x).mean(dim=(2, 3))))
+
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Class scores before softmax (Dropout is the identity at inference and is left out)."""
-        return self.head(torch.relu(self.hidden(self.features(x).mean(dim=(2, 3)))))
+        return self.head(self.embed(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities (softmax included, as in the TF.js original)."""

@@ -1,9 +1,10 @@
 """Champion weights from the registry's ONNX bytes, and the loop's export with an embeddings output.
 
 A doodle model's ONNX initializers carry its torch state-dict names (``features.0.weight``, or
-``net.features.0.weight`` under test-time augmentation), so a DoodleNet-family champion is rebuilt from
-its ONNX bytes alone, checked against the ONNX outputs. No checkpoint has to travel with a model; the
-shipped ``inkling-doodle`` and every model the loop makes rebuild the same way.
+``net.features.0.weight`` under test-time augmentation), so a champion (DoodleNet family, or the folded
+ResNet, arch ``resnet``) is rebuilt from its ONNX bytes alone, checked against the ONNX outputs. No
+checkpoint has to travel with a model; the shipped ``inkling-doodle`` and every model the loop makes
+rebuild the same way.
 """
 
 from __future__ import annotations
@@ -20,24 +21,24 @@ from torch import nn
 from inkling.learn.architectures import IN_CHANNELS, create_model
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.onnx_export import DEFAULT_ATOL, ParityError, export_onnx, run_onnx
+from inkling.learn.quickdraw_resnet import QuickdrawResNet
 from inkling.learn.tta import TTA_SHIFTS
 
-EMBEDDINGS = "embeddings"  # name of the second ONNX output: the penultimate layer (tanh of the hidden)
+EMBEDDINGS = "embeddings"  # name of the second ONNX output: the penultimate layer (what the head sees)
+
+
+EMBEDDING_NETS = (DoodleNet, QuickdrawResNet)  # architectures with ``embed`` (the penultimate layer)
+Champion = DoodleNet | QuickdrawResNet
 
 
 class RebuildError(ValueError):
-    """The ONNX model's weights do not fit a registered DoodleNet-family architecture."""
-
-
-def embed(net: DoodleNet, x: torch.Tensor) -> torch.Tensor:
-    """The penultimate layer: what the head sees (512 tanh units for DoodleNet)."""
-    return torch.tanh(net.hidden(net.dropout(net.features(x)).flatten(1)))
+    """The ONNX model's weights do not fit a registered architecture the loop can fine-tune."""
 
 
 class ServingNet(nn.Module):
-    """A DoodleNet-family ``net`` as served: (probabilities, averaged over ``shifts``; embeddings)."""
+    """A champion ``net`` as served: (probabilities, averaged over ``shifts``; embeddings)."""
 
-    def __init__(self, net: DoodleNet, shifts: tuple[tuple[int, int], ...] = ((0, 0),)) -> None:
+    def __init__(self, net: Champion, shifts: tuple[tuple[int, int], ...] = ((0, 0),)) -> None:
         super().__init__()
         self.net, self.shifts = net, shifts
 
@@ -46,7 +47,7 @@ class ServingNet(nn.Module):
         copies = torch.cat([torch.roll(x, shifts=(dy, dx), dims=(2, 3)) for dx, dy in self.shifts])
         probabilities = torch.softmax(self.net.logits(copies), dim=-1)
         mean = probabilities.reshape(len(self.shifts), x.shape[0], -1).mean(dim=0)
-        return mean, embed(self.net, x)
+        return mean, self.net.embed(x)
 
 
 def shifts_of(meta: dict[str, Any]) -> tuple[tuple[int, int], ...]:
@@ -55,14 +56,14 @@ def shifts_of(meta: dict[str, Any]) -> tuple[tuple[int, int], ...]:
     return TTA_SHIFTS[tta] if tta else ((0, 0),)
 
 
-def rebuild(onnx_bytes: bytes, meta: dict[str, Any]) -> DoodleNet:
+def rebuild(onnx_bytes: bytes, meta: dict[str, Any]) -> Champion:
     """The torch network inside a doodle ONNX model (``meta``: its registry metadata), parity-checked."""
     arch = meta.get("arch") or "doodlenet"
     if arch not in IN_CHANNELS:
         raise RebuildError(f"architecture {arch!r} is not registered")
     net = create_model(arch, num_classes=len(meta["classes"]))
-    if not isinstance(net, DoodleNet):
-        raise RebuildError(f"architecture {arch!r} is not DoodleNet-family (no embeddings to fine-tune from)")
+    if not isinstance(net, EMBEDDING_NETS):
+        raise RebuildError(f"architecture {arch!r} has no embeddings to fine-tune from")
     weights = {
         init.name.removeprefix("net."): torch.from_numpy(numpy_helper.to_array(init).copy())
         for init in onnx.load_from_string(onnx_bytes).graph.initializer
@@ -81,7 +82,7 @@ def rebuild(onnx_bytes: bytes, meta: dict[str, Any]) -> DoodleNet:
     return net
 
 
-def export_serving(net: DoodleNet, meta: dict[str, Any], path: Path) -> bytes:
+def export_serving(net: Champion, meta: dict[str, Any], path: Path) -> bytes:
     """Export ``net`` as served (probabilities first, embeddings second); returns the ONNX bytes."""
     module = ServingNet(net, shifts_of(meta)).eval()
     channels = IN_CHANNELS[meta.get("arch") or "doodlenet"]

@@ -27,8 +27,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from inkling.learn.augment import affine_bitmaps
-from inkling.learn.doodlenet import DoodleNet
-from inkling.learn.loop.champion import rebuild
+from inkling.learn.loop.champion import Champion, rebuild
 from inkling.learn.loop.stream import SnapshotStream
 from inkling.learn.train_doodle import distillation_loss
 
@@ -52,7 +51,7 @@ class FitConfig:
 class Logits(nn.Module):
     """``net.logits`` as ``forward``, so DistributedDataParallel sees (and syncs) the training pass."""
 
-    def __init__(self, net: DoodleNet) -> None:
+    def __init__(self, net: Champion) -> None:
         super().__init__()
         self.net = net
 
@@ -62,8 +61,8 @@ class Logits(nn.Module):
 
 
 def fit(
-    champion: DoodleNet, snapshot: Path, cfg: FitConfig, *, rank: int = 0, world: int = 1, quiet: bool = False
-) -> DoodleNet:
+    champion: Champion, snapshot: Path, cfg: FitConfig, *, rank: int = 0, world: int = 1, quiet: bool = False
+) -> Champion:
     """The fine-tuned copy of ``champion`` (which stays frozen as the teacher); DDP when ``world`` > 1."""
     torch.manual_seed(cfg.seed)
     teacher = champion.eval()
