@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from inkling.db.engine import session_scope
 from inkling.db.models import Drawing, RegisteredModel
+from inkling.learn.loop.champion import rebuild
 from inkling.learn.loop.fit import FitConfig
 from inkling.learn.loop.gate import NO_WORSE, compare, decide, mcnemar_p
 from inkling.learn.loop.outliers import precision_recall
@@ -126,7 +127,8 @@ def test_stream_shards_are_disjoint_and_cover_the_snapshot(tmp_path: Path) -> No
 
 def test_ddp_fine_tunes_with_two_gloo_processes(data_dir: Path, tmp_path: Path) -> None:
     rows = tmp_path / "rows.ndjson"
-    classes = json.loads((SHIPPED_DIR / "inkling-doodle.json").read_text())["classes"]
+    meta_path = SHIPPED_DIR / "inkling-doodle.json"
+    classes = json.loads(meta_path.read_text())["classes"]
     drawings = future_drawings(data_dir, WORDS, 4)
     rows.write_text(
         "".join(json.dumps({"label": classes.index(w), "ink": ink}) + "\n" for w, ink in drawings)
@@ -142,4 +144,10 @@ def test_ddp_fine_tunes_with_two_gloo_processes(data_dir: Path, tmp_path: Path) 
     )  # fmt: skip
     saved = torch.load(out, weights_only=False)
     assert saved["world"] == 2 and saved["config"]["steps"] == 3
-    assert saved["state_dict"]["head.weight"].shape == (len(classes), 512)
+    shipped = rebuild((SHIPPED_DIR / "inkling-doodle.onnx").read_bytes(), json.loads(meta_path.read_text()))
+    assert (
+        saved["state_dict"]["head.weight"].shape
+        == shipped.head.weight.shape
+        == (len(classes), shipped.head.in_features)
+    )
+    assert set(saved["state_dict"]) == set(shipped.state_dict())
