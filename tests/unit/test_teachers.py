@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,13 @@ from inkling.learn.doodle_data import teacher_classes  # noqa: E402
 from inkling.learn.doodlenet_convert import MIRROR_BITMAPS  # noqa: E402
 from inkling.learn.onnx_export import run_onnx  # noqa: E402
 from inkling.learn.teachers import TeacherSignal, load_signal, output_order  # noqa: E402
-from inkling.learn.train_doodle import TrainConfig, build_student, load_teacher, train  # noqa: E402
+from inkling.learn.train_doodle import (  # noqa: E402
+    TrainConfig,
+    build_student,
+    interpolate_with_start,
+    load_teacher,
+    train,
+)
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "inkling" / "models"
 
@@ -109,3 +116,22 @@ def test_resnet_student_starts_as_the_shipped_resnet_on_a_pack(data_dir: Path, b
     rows = [output_order(data_dir, "resnet").index(w) for w in words]
     want = torch.softmax(torch.log(torch.from_numpy(own[:, rows]).clamp_min(1e-30)), -1)  # renormalised
     assert torch.allclose(student(bitmaps), want, atol=1e-4)
+
+
+def test_wise_ft_moves_between_the_start_and_the_fine_tuned_weights(
+    data_dir: Path, bitmaps: torch.Tensor
+) -> None:
+    words = ["cat", "bicycle", "zigzag"]
+    cfg = TrainConfig(arch="resnet", words=words)
+    start = build_student(cfg, words, None, data_dir).eval()
+    tuned = {k: v + 0.01 * torch.randn_like(v) for k, v in start.state_dict().items()}
+    checkpoint = {"config": asdict(cfg), "arch": "resnet", "classes": words, "state_dict": tuned, "train": {}}
+    for alpha, want in ((0.0, start.state_dict()), (1.0, tuned)):
+        mixed = interpolate_with_start(checkpoint, data_dir, alpha)
+        assert all(torch.allclose(mixed["state_dict"][k], want[k], atol=1e-6) for k in want)
+        assert mixed["train"]["wise_ft_alpha"] == alpha
+    half = interpolate_with_start(checkpoint, data_dir, 0.5)["state_dict"]
+    key = "head.weight"
+    assert torch.allclose(half[key], 0.5 * (tuned[key] + start.state_dict()[key]), atol=1e-6)
+    with pytest.raises(ValueError, match="alpha"):
+        interpolate_with_start(checkpoint, data_dir, 1.5)

@@ -155,6 +155,41 @@ def tta_command(
     out.print(json.dumps({"checkpoint": str(out_path), "tta": mode, "metrics": summary}, indent=1))
 
 
+@app.command("wise")
+def wise_command(
+    checkpoint: Path = typer.Argument(..., help="checkpoint (.pt) fine-tuned from a pretrained model"),
+    alphas: str = typer.Option("0.5", "--alpha", help="share(s) of the fine-tuned weights, comma-separated"),
+    out_path: Path = typer.Option(..., "--out", help="checkpoint to write: the best alpha (or the only one)"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+) -> None:
+    """Average a fine-tuned checkpoint with the weights it started from (WiSE-FT), evaluate each alpha.
+
+    With several alphas, the one with the best mean of all-words top-1, bitmap top-1, rich-words top-1
+    and live named-rate is written (chosen on the validation split it is scored on: say so when quoting).
+    """
+    import torch
+
+    from inkling.learn.eval_doodle import evaluate_checkpoint
+    from inkling.learn.train_doodle import interpolate_with_start, save_checkpoint
+
+    torch.set_num_threads(threads)
+    data_dir = required_data_dir()
+    loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    keys = ("strokes_top1", "bitmaps_top1", "rich_strokes_top1", "replay_named_rate")
+    best: tuple[float, dict] | None = None
+    for alpha in (float(a) for a in alphas.split(",")):
+        mixed = interpolate_with_start(loaded, data_dir, alpha)
+        mixed["metrics"] = evaluate_checkpoint(mixed, data_dir)
+        score = sum(mixed["metrics"].get(k, 0.0) for k in keys) / len(keys)
+        summary = {k: round(v, 4) for k, v in mixed["metrics"].items() if not isinstance(v, dict)}
+        out.print(json.dumps({"alpha": alpha, "score": round(score, 4), "metrics": summary}))
+        if best is None or score > best[0]:
+            best = (score, mixed)
+    assert best is not None
+    save_checkpoint(best[1], out_path)
+    out.print(f"wrote {out_path} (alpha {best[1]['train']['wise_ft_alpha']})")
+
+
 @app.command("export")
 def export(
     checkpoint: Path = typer.Argument(..., help="checkpoint (.pt) from `inkling train doodle`"),

@@ -287,6 +287,23 @@ def train(
     return make_checkpoint(model, cfg, data, info)
 
 
+def interpolate_with_start(checkpoint: dict[str, Any], data_dir: Path, alpha: float) -> dict[str, Any]:
+    """WiSE-FT (Wortsman et al., 2022): ``alpha`` * the fine-tuned weights + (1 - alpha) * the weights it
+    started from (the pretrained model of its family, rebuilt from ``data_dir``); a new checkpoint."""
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be within 0..1, got {alpha}")
+    known = TrainConfig.__dataclass_fields__
+    cfg = TrainConfig(**{k: v for k, v in checkpoint["config"].items() if k in known})
+    teacher = None if cfg.arch == "resnet" else load_teacher(data_dir, cfg.words)
+    start = build_student(cfg, list(checkpoint["classes"]), teacher, data_dir).state_dict()
+    tuned = checkpoint["state_dict"]
+    if set(start) != set(tuned):
+        raise ValueError("the checkpoint's weights do not fit the model it started from")
+    mixed = {name: alpha * tuned[name] + (1 - alpha) * start[name] for name in tuned}
+    train_info = {**checkpoint.get("train", {}), "wise_ft_alpha": alpha}
+    return {**checkpoint, "state_dict": mixed, "train": train_info, "metrics": {}}
+
+
 def save_checkpoint(checkpoint: dict[str, Any], path: Path) -> Path:
     """Write a self-describing checkpoint."""
     path = Path(path)
