@@ -6,7 +6,6 @@ figures these thresholds sit just above.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 
 from inkling.datasets.fidelity import RAW_SAMPLE, mean_pixel_difference, official_bitmap_pairs
 from inkling.datasets.quickdraw import read_ndjson
-from inkling.ink import ink_to_bitmap, parse_ink, rasterise, simplify
+from inkling.ink import ink_to_bitmap, parse_ink, simplify
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +55,3 @@ def test_raw_ink_simplifies_like_google(official) -> None:
         assert [len(m[0]) for m in mine] == [len(g[0]) for g in record["drawing"]]
     assert same_strokes / strokes >= 0.98  # measured 0.9951 (all 7,910 raw drawings: 0.9897)
     assert same_drawings / len(records) >= 0.93  # measured 0.9733
-
-
-def test_rendering_is_fast(official) -> None:
-    records, _, _ = official
-    inks = [parse_ink(r["drawing"]) for r in records]
-    start = time.perf_counter()
-    for ink in inks:
-        rasterise(ink, 28)
-    per_drawing = (time.perf_counter() - start) / len(inks)
-    assert per_drawing < 0.005  # measured about 0.21 ms; loose so that a busy CI machine passes
