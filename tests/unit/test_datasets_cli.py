@@ -42,6 +42,8 @@ def _environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.setenv("INKLING_DATA_DIR", str(tmp_path / "mirror"))
     monkeypatch.setenv("INKLING_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COLUMNS", "250")
+    # the module's console read COLUMNS when it was imported (pytest-xdist workers have COLUMNS=80 then)
+    monkeypatch.setattr(_load_data_cli().console, "width", 250)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
