@@ -17,6 +17,7 @@ from inkling.learn.teachers import TeacherSignal, load_signal, output_order  # n
 from inkling.learn.train_doodle import (  # noqa: E402
     TrainConfig,
     build_student,
+    flushing_denormals,
     interpolate_with_start,
     load_teacher,
     train,
@@ -135,3 +136,10 @@ def test_wise_ft_moves_between_the_start_and_the_fine_tuned_weights(
     assert torch.allclose(half[key], 0.5 * (tuned[key] + start.state_dict()[key]), atol=1e-6)
     with pytest.raises(ValueError, match="alpha"):
         interpolate_with_start(checkpoint, data_dir, 1.5)
+
+
+def test_denormals_are_flushed_only_while_training() -> None:
+    tiny = torch.tensor([1e-39])  # a float32 subnormal
+    with flushing_denormals():
+        assert (tiny * 1.0).item() == 0.0
+    assert (tiny * 1.0).item() != 0.0  # the flag is process-wide: later code needs subnormals back
