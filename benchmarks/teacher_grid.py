@@ -19,11 +19,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from inkling.learn.eval_doodle import EVAL_CACHE, evaluate, load_eval_set
+from inkling.learn.eval_doodle import EVAL_CACHE, choice_score, evaluate, load_eval_set
 from inkling.learn.teachers import MODES, load_signal
 
 WEIGHTS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)  # the ResNet's share
-CHOICE_KEYS = ("strokes_top1", "bitmaps_top1", "rich_strokes_top1", "replay_named_rate")
 COLUMNS = ("strokes_top1", "strokes_top3", "bitmaps_top1", "bitmaps_top3", "rich_strokes_top1",
            "extra_bitmaps_top1", "replay_named_rate", "replay_mean_stroke_frac_at_first_correct")  # fmt: skip
 
@@ -74,7 +73,7 @@ def main() -> None:
     best: tuple[float, float, str] = (-1.0, 0.0, "")
     for weight, mode in points:
         metrics = evaluate(lambda x, w=weight, m=mode: mix(doodle(x), resnet(x), w, m), es, classes)
-        score = float(np.mean([metrics[k] for k in CHOICE_KEYS]))
+        score = choice_score(metrics)
         best = max(best, (score, weight, mode))
         cells = " | ".join(f"{metrics.get(c, float('nan')):.3f}" for c in COLUMNS)
         print(f"| {weight:.1f} | {mode} | {cells} | {score:.4f} |", flush=True)

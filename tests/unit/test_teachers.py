@@ -143,3 +143,12 @@ def test_denormals_are_flushed_only_while_training() -> None:
     with flushing_denormals():
         assert (tiny * 1.0).item() == 0.0
     assert (tiny * 1.0).item() != 0.0  # the flag is process-wide: later code needs subnormals back
+
+
+def test_doodlenet_student_without_a_loaded_teacher_starts_from_doodlenet(
+    data_dir: Path, bitmaps: torch.Tensor
+) -> None:
+    words = ["cat", "bicycle", "zigzag"]
+    student = build_student(TrainConfig(arch="doodlenet", words=words), words, None, data_dir).eval()
+    want = load_signal(data_dir, words, "doodlenet")(bitmaps)
+    assert torch.allclose(student(bitmaps), want, atol=1e-5)

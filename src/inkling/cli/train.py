@@ -169,18 +169,17 @@ def wise_command(
     """
     import torch
 
-    from inkling.learn.eval_doodle import evaluate_checkpoint
+    from inkling.learn.eval_doodle import choice_score, evaluate_checkpoint
     from inkling.learn.train_doodle import interpolate_with_start, save_checkpoint
 
     torch.set_num_threads(threads)
     data_dir = required_data_dir()
     loaded = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    keys = ("strokes_top1", "bitmaps_top1", "rich_strokes_top1", "replay_named_rate")
     best: tuple[float, dict] | None = None
     for alpha in (float(a) for a in alphas.split(",")):
         mixed = interpolate_with_start(loaded, data_dir, alpha)
         mixed["metrics"] = evaluate_checkpoint(mixed, data_dir)
-        score = sum(mixed["metrics"].get(k, 0.0) for k in keys) / len(keys)
+        score = choice_score(mixed["metrics"])
         summary = {k: round(v, 4) for k, v in mixed["metrics"].items() if not isinstance(v, dict)}
         out.print(json.dumps({"alpha": alpha, "score": round(score, 4), "metrics": summary}))
         if best is None or score > best[0]:

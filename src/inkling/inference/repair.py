@@ -43,8 +43,7 @@ class RepairConfig:
     # the vertical roughness): fine texture with no vertical coherence (foliage) poses as jitter, and
     # realigning it gains 5 % at most on BSDS500 val where real jitter gains 12-54 %
     jitter_min_gain: float = 0.08
-    chroma_delay: float = 0.75  # |chroma delay| (px) from which chroma is shifted back ...
-    chroma_delay_gain: float = 0.0  # ... when the shift lines chroma up with luma at least this much better
+    chroma_delay: float = 0.75  # |chroma delay| (px) from which chroma is shifted back
     # extra chroma blur (Gaussian sigma, px) from which chroma is rebuilt from luma; off (None) by default:
     # on BSDS500 val it cost 0.0-0.6 dB on subsampling and chroma bleed (the photos' own chroma is soft)
     chroma_sigma: float | None = None
@@ -73,6 +72,11 @@ def vertical_roughness(image: np.ndarray) -> float:
     """Mean |luma line - mean of the lines above and below|: how badly lines disagree with neighbours."""
     luma = luma_of(image)
     return float(np.mean(np.abs(luma[1:-1] - 0.5 * (luma[:-2] + luma[2:])))) if len(luma) > 2 else 0.0
+
+
+def agrees_better(realigned: np.ndarray, before: np.ndarray, min_gain: float) -> bool:
+    """Realigned lines disagree with their neighbours at least ``min_gain`` (a share) less than before."""
+    return vertical_roughness(realigned) <= (1 - min_gain) * vertical_roughness(before)
 
 
 class RestoreCancelled(Exception):
@@ -106,12 +110,8 @@ def repair(
     _checkpoint(should_stop)
     damage.luma_sigma = estimate_luma_sigma(luma_of(out))
     threshold = config.jitter_median + config.jitter_per_luma_sigma * damage.luma_sigma
-    realigned = None
-    if float(np.median(np.abs(damage.jitter))) > threshold:
-        realigned = shift_rows(out, -damage.jitter)
-        if vertical_roughness(realigned) > (1 - config.jitter_min_gain) * vertical_roughness(out):
-            realigned = None
-    if realigned is not None:
+    realigned = shift_rows(out, -damage.jitter) if np.median(np.abs(damage.jitter)) > threshold else None
+    if realigned is not None and agrees_better(realigned, out, config.jitter_min_gain):
         out = realigned
     else:
         damage.jitter = np.zeros_like(damage.jitter)
@@ -119,8 +119,7 @@ def repair(
     yuv = to_yuv(out)
     changed = False
     damage.chroma_delay, damage.chroma_delay_gain = chroma_delay_and_gain(yuv[..., 0], yuv[..., 1:])
-    clear_gain = damage.chroma_delay_gain >= config.chroma_delay_gain
-    if abs(damage.chroma_delay) >= config.chroma_delay and clear_gain:
+    if abs(damage.chroma_delay) >= config.chroma_delay:
         yuv[..., 1:] = shift_rows(yuv[..., 1:], np.full(len(yuv), -damage.chroma_delay, np.float32))
         changed = True
     _checkpoint(should_stop)

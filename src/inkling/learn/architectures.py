@@ -18,6 +18,7 @@ from inkling.learn.quickdraw_resnet import QuickdrawResNet, fold_batch_norm
 
 _REGISTRY: dict[str, Callable[..., nn.Module]] = {}
 IN_CHANNELS: dict[str, int] = {}  # input channels each registered model expects
+PRETRAINED_FAMILIES = (DoodleNet, QuickdrawResNet)  # a student of one starts from the pretrained one
 
 
 def register_model(
@@ -144,8 +145,7 @@ def init_from_teacher(model: nn.Module, teacher: nn.Module, rows: Sequence[int] 
     DoodleNet-family students take DoodleNet's weights (a wider first conv gets zeros for the extra
     channels); the folded ResNet takes the folded ResNet's.
     """
-    same_family = isinstance(model, DoodleNet) and isinstance(teacher, DoodleNet)
-    if not (same_family or (isinstance(model, QuickdrawResNet) and isinstance(teacher, QuickdrawResNet))):
+    if not any(isinstance(model, family) and isinstance(teacher, family) for family in PRETRAINED_FAMILIES):
         return False
     source = teacher.state_dict()
     target = model.state_dict()

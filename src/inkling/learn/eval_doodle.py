@@ -18,6 +18,13 @@ from inkling.learn.doodle_data import DoodleData, best_ink, load_doodle_data
 
 Predict = Callable[[np.ndarray], np.ndarray]  # (N, C, 28, 28) float32 0..1 -> (N, classes) probabilities
 EVAL_CACHE = Path("runs/cache/eval-all-v2.npz")  # v2: the split with the quickdraw_extra files
+# what a choice among models maximises (the teacher mix, the WiSE-FT alpha): the mean of these metrics
+CHOICE_KEYS = ("strokes_top1", "bitmaps_top1", "rich_strokes_top1", "replay_named_rate")
+
+
+def choice_score(metrics: dict[str, Any]) -> float:
+    """Mean of all-words top-1, 64-word bitmap top-1, rich-words top-1 and live named-rate."""
+    return float(np.mean([metrics[k] for k in CHOICE_KEYS]))
 
 
 def _channels(ink: Any) -> np.ndarray:

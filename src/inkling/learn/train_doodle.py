@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from torch import nn
 
-from inkling.learn.architectures import IN_CHANNELS, create_model, init_from_teacher
+from inkling.learn.architectures import IN_CHANNELS, PRETRAINED_FAMILIES, create_model, init_from_teacher
 from inkling.learn.augment import affine_bitmaps
 from inkling.learn.doodle_data import (
     TEACHER_H5,
@@ -177,19 +177,24 @@ def build_student(
 ) -> nn.Module:
     """Create the architecture; copy a pretrained model of its family in where it fits.
 
-    DoodleNet-family students start from DoodleNet (the teacher's ``net``); the ``resnet`` student from
-    the Quick, Draw! ResNet read from ``data_dir``, its head sliced to ``classes``.
+    DoodleNet-family students start from DoodleNet (the teacher's ``net`` when one is loaded, else read
+    from ``data_dir``); the ``resnet`` student from the Quick, Draw! ResNet read from ``data_dir``; the
+    head is sliced to ``classes``.
     """
     model = create_model(cfg.arch, num_classes=len(classes))
     if not cfg.init_teacher:
         return model
-    if isinstance(model, QuickdrawResNet) and data_dir is not None:
-        order = output_order(Path(data_dir), "resnet")
-        init_from_teacher(model, quickdraw_resnet(Path(data_dir) / RESNET_JSON, fold=True),
-                          [order.index(c) for c in classes])  # fmt: skip
-    elif teacher is not None:
-        rows = teacher.rows.tolist() if teacher.rows is not None else None
-        init_from_teacher(model, teacher.net, rows)
+    if isinstance(model, DoodleNet) and teacher is not None:
+        init_from_teacher(model, teacher.net, teacher.rows.tolist() if teacher.rows is not None else None)
+    elif data_dir is not None and isinstance(model, PRETRAINED_FAMILIES):
+        kind = "resnet" if isinstance(model, QuickdrawResNet) else "doodlenet"
+        order = output_order(Path(data_dir), kind)
+        pretrained = (
+            quickdraw_resnet(Path(data_dir) / RESNET_JSON, fold=True)
+            if kind == "resnet"
+            else doodlenet(Path(data_dir) / TEACHER_H5)
+        )
+        init_from_teacher(model, pretrained, [order.index(c) for c in classes])
     return model
 
 
@@ -318,8 +323,7 @@ def interpolate_with_start(checkpoint: dict[str, Any], data_dir: Path, alpha: fl
         raise ValueError(f"alpha must be within 0..1, got {alpha}")
     known = TrainConfig.__dataclass_fields__
     cfg = TrainConfig(**{k: v for k, v in checkpoint["config"].items() if k in known})
-    teacher = None if cfg.arch == "resnet" else load_teacher(data_dir, cfg.words)
-    start = build_student(cfg, list(checkpoint["classes"]), teacher, data_dir).state_dict()
+    start = build_student(cfg, list(checkpoint["classes"]), None, data_dir).state_dict()
     tuned = checkpoint["state_dict"]
     if set(start) != set(tuned):
         raise ValueError("the checkpoint's weights do not fit the model it started from")

@@ -27,8 +27,7 @@ from inkling.learn.tta import TTA_SHIFTS
 EMBEDDINGS = "embeddings"  # name of the second ONNX output: the penultimate layer (what the head sees)
 
 
-EMBEDDING_NETS = (DoodleNet, QuickdrawResNet)  # architectures with ``embed`` (the penultimate layer)
-Champion = DoodleNet | QuickdrawResNet
+Champion = DoodleNet | QuickdrawResNet  # architectures with ``embed`` (the penultimate layer)
 
 
 class RebuildError(ValueError):
@@ -62,7 +61,7 @@ def rebuild(onnx_bytes: bytes, meta: dict[str, Any]) -> Champion:
     if arch not in IN_CHANNELS:
         raise RebuildError(f"architecture {arch!r} is not registered")
     net = create_model(arch, num_classes=len(meta["classes"]))
-    if not isinstance(net, EMBEDDING_NETS):
+    if not isinstance(net, Champion):
         raise RebuildError(f"architecture {arch!r} has no embeddings to fine-tune from")
     weights = {
         init.name.removeprefix("net."): torch.from_numpy(numpy_helper.to_array(init).copy())
