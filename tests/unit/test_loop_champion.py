@@ -13,13 +13,19 @@ from inkling.learn.architectures import create_model
 from inkling.learn.loop.champion import EMBEDDINGS, RebuildError, export_serving, rebuild
 from inkling.learn.onnx_export import export_onnx, run_onnx
 
+BLEND = {"members": ["resnet", "doodlenet"], "weights": [0.7, 0.3]}
 
-@pytest.mark.parametrize(("arch", "width"), [("doodlenet", 512), ("resnet", 256)])
-def test_champion_rebuilds_and_serves_embeddings(arch: str, width: int, tmp_path: Path) -> None:
+
+@pytest.mark.parametrize(
+    ("arch", "options", "width"), [("doodlenet", {}, 512), ("resnet", {}, 256), ("blend", BLEND, 256)]
+)
+def test_champion_rebuilds_and_serves_embeddings(
+    arch: str, options: dict, width: int, tmp_path: Path
+) -> None:
     torch.manual_seed(0)
-    net = create_model(arch, num_classes=6).eval()
+    net = create_model(arch, num_classes=6, **options).eval()
     path = export_onnx(net, torch.zeros(1, 1, 28, 28), tmp_path / "m.onnx", output_name="probabilities")
-    meta = {"arch": arch, "classes": [f"w{i}" for i in range(6)]}
+    meta = {"arch": arch, "arch_options": options, "classes": [f"w{i}" for i in range(6)]}
     rebuilt = rebuild(path.read_bytes(), meta)
     x = np.random.default_rng(1).random((5, 1, 28, 28), dtype=np.float32)
     served = export_serving(rebuilt, meta, tmp_path / "served.onnx")

@@ -189,6 +189,41 @@ def wise_command(
     out.print(f"wrote {out_path} (alpha {best[1]['train']['wise_ft_alpha']})")
 
 
+@app.command("blend")
+def blend_command(
+    student: Path = typer.Option(
+        Path("src/inkling/models/inkling-doodle-lite.onnx"), help="our DoodleNet-sized student (ONNX + .json)"
+    ),
+    weights: str = typer.Option("0.8,0.1,0.1", help="weights of the ResNet, the student and DoodleNet"),
+    resnet: Path = typer.Option(None, help="a fine-tuned ResNet checkpoint (default: the pretrained one)"),
+    pack: str = typer.Option(None, help="blend for a word pack (see `inkling train doodle --pack`)"),
+    out_path: Path = typer.Option(..., "--out", help="checkpoint to write"),
+    threads: int = typer.Option(2, help="torch CPU threads"),
+) -> None:
+    """Blend the ResNet, our student and DoodleNet into one model, evaluate it, write its checkpoint.
+
+    The weights of the shipped blend were chosen with ``benchmarks/blend_grid.py`` (docs/BENCHMARKS.md).
+    """
+    import torch
+
+    from inkling.learn.blend_build import blend_checkpoint
+    from inkling.learn.eval_doodle import EVAL_CACHE, evaluate_checkpoint, load_eval_set
+    from inkling.learn.train_doodle import save_checkpoint
+
+    torch.set_num_threads(threads)
+    data_dir = required_data_dir()
+    words = pack_words(pack, None, None)
+    _, classes = load_eval_set(data_dir, words, None if words else EVAL_CACHE)
+    parsed = tuple(float(w) for w in weights.split(","))
+    if len(parsed) != 3:
+        raise typer.BadParameter("give three weights: the ResNet's, the student's and DoodleNet's")
+    checkpoint = blend_checkpoint(data_dir, classes, student, parsed, words, resnet)  # type: ignore[arg-type]
+    checkpoint["metrics"] = evaluate_checkpoint(checkpoint, data_dir)
+    save_checkpoint(checkpoint, out_path)
+    summary = {k: round(v, 4) for k, v in checkpoint["metrics"].items() if not isinstance(v, dict)}
+    out.print(json.dumps({"checkpoint": str(out_path), "weights": parsed, "metrics": summary}, indent=1))
+
+
 @app.command("export")
 def export(
     checkpoint: Path = typer.Argument(..., help="checkpoint (.pt) from `inkling train doodle`"),

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from inkling.ink.features import STROKE_CHANNELS
+from inkling.learn.blend import MEMBER_ARCHS, Blend
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.quickdraw_resnet import QuickdrawResNet, fold_batch_norm
 
@@ -137,6 +138,20 @@ def doodlenet_strokes(num_classes: int = 345, **kwargs: Any) -> nn.Module:
 def resnet_arch(num_classes: int = 345, **kwargs: Any) -> nn.Module:
     """The Quick, Draw! ResNet with batch norm folded away (seed it with ``init_from_teacher``)."""
     return fold_batch_norm(QuickdrawResNet(num_classes=num_classes, **kwargs))
+
+
+@register_model("blend")
+def blend_arch(
+    num_classes: int = 345,
+    members: Sequence[str] = MEMBER_ARCHS,
+    weights: Sequence[float] = (0.5, 0.5),
+    shifts: Sequence[str | None] | None = None,
+) -> nn.Module:
+    """Members of registered architectures blended in one graph (:class:`inkling.learn.blend.Blend`)."""
+    unknown = [m for m in members if m not in MEMBER_ARCHS]
+    if unknown:
+        raise ValueError(f"a blend holds {', '.join(MEMBER_ARCHS)}, not {unknown[0]!r}")
+    return Blend([create_model(m, num_classes=num_classes) for m in members], weights, shifts)
 
 
 def init_from_teacher(model: nn.Module, teacher: nn.Module, rows: Sequence[int] | None = None) -> bool:

@@ -44,11 +44,17 @@ def provenance(config: dict[str, Any], arch: str) -> dict[str, Any]:
     learns_from = {"doodlenet": [DOODLENET_CREDIT], "resnet": [RESNET_CREDIT]}.get(
         teacher, [RESNET_CREDIT, DOODLENET_CREDIT]
     )
-    starts_from = RESNET_CREDIT if arch == "resnet" else DOODLENET_CREDIT
-    derived = list(dict.fromkeys([starts_from, *learns_from]))
+    starts_from = {"resnet": [RESNET_CREDIT], "blend": [RESNET_CREDIT, DOODLENET_CREDIT]}.get(
+        arch, [DOODLENET_CREDIT]
+    )
+    derived = list(dict.fromkeys([*starts_from, *learns_from]))
     notices = "; ".join(derived)
     return {
-        "source": {"initialised from": starts_from, "teacher": " + ".join(learns_from), "data": DATA_CREDIT},
+        "source": {
+            "initialised from": " + ".join(starts_from),
+            "teacher": " + ".join(learns_from),
+            "data": DATA_CREDIT,
+        },
         "licence": f"MIT (weights derived from {notices}: keep these notices); data CC BY 4.0, attribute "
         "Google / Quick, Draw!",
     }
@@ -80,6 +86,7 @@ def export_checkpoint(
         "output_name": "probabilities",
         "opset": DEFAULT_OPSET,
         "arch": ckpt["arch"],
+        **({"arch_options": ckpt["arch_options"]} if ckpt.get("arch_options") else {}),
         "pack": words is not None,
         "activate_if_none": words is None,  # a word pack is registered but never made the active doodle model
         "metrics": metrics,

@@ -342,7 +342,8 @@ def save_checkpoint(checkpoint: dict[str, Any], path: Path) -> Path:
 
 def model_from_checkpoint(checkpoint: dict[str, Any]) -> nn.Module:
     """The checkpoint's model in eval mode, with its test-time augmentation when the config names one."""
-    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]))
+    options = checkpoint.get("arch_options", {})
+    model = create_model(checkpoint["arch"], num_classes=len(checkpoint["classes"]), **options)
     model.load_state_dict(checkpoint["state_dict"])
     return with_tta(model.eval(), checkpoint["config"].get("tta"))
 

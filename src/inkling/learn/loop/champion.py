@@ -1,10 +1,10 @@
 """Champion weights from the registry's ONNX bytes, and the loop's export with an embeddings output.
 
 A doodle model's ONNX initializers carry its torch state-dict names (``features.0.weight``, or
-``net.features.0.weight`` under test-time augmentation), so a champion (DoodleNet family, or the folded
-ResNet, arch ``resnet``) is rebuilt from its ONNX bytes alone, checked against the ONNX outputs. No
-checkpoint has to travel with a model; the shipped ``inkling-doodle`` and every model the loop makes
-rebuild the same way.
+``net.features.0.weight`` under test-time augmentation), so a champion (DoodleNet family, the folded
+ResNet, arch ``resnet``, or a ``blend`` of them, its members in the metadata's ``arch_options``) is
+rebuilt from its ONNX bytes alone, checked against the ONNX outputs. No checkpoint has to travel with a
+model; the shipped ``inkling-doodle`` and every model the loop makes rebuild the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from onnx import numpy_helper
 from torch import nn
 
 from inkling.learn.architectures import IN_CHANNELS, create_model
+from inkling.learn.blend import Blend
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.onnx_export import DEFAULT_ATOL, ParityError, export_onnx, run_onnx
 from inkling.learn.quickdraw_resnet import QuickdrawResNet
@@ -27,7 +28,7 @@ from inkling.learn.tta import TTA_SHIFTS
 EMBEDDINGS = "embeddings"  # name of the second ONNX output: the penultimate layer (what the head sees)
 
 
-Champion = DoodleNet | QuickdrawResNet  # architectures with ``embed`` (the penultimate layer)
+Champion = DoodleNet | QuickdrawResNet | Blend  # architectures with ``embed`` (the penultimate layer)
 
 
 class RebuildError(ValueError):
@@ -60,7 +61,7 @@ def rebuild(onnx_bytes: bytes, meta: dict[str, Any]) -> Champion:
     arch = meta.get("arch") or "doodlenet"
     if arch not in IN_CHANNELS:
         raise RebuildError(f"architecture {arch!r} is not registered")
-    net = create_model(arch, num_classes=len(meta["classes"]))
+    net = create_model(arch, num_classes=len(meta["classes"]), **meta.get("arch_options", {}))
     if not isinstance(net, Champion):
         raise RebuildError(f"architecture {arch!r} has no embeddings to fine-tune from")
     weights = {
