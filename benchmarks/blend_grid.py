@@ -77,8 +77,8 @@ def main() -> None:
     print(head + " | choice score | smallest margin (SE) |")
     print("|---:|---:|---:|" + "---:|" * (len(COLUMNS) + 2))
     best: tuple[float, float, tuple[float, ...]] | None = None
-    points = [(1.0, 0.0, 0.0)] + [(r, s, round(1 - r - s, 2)) for r in RESNET_WEIGHTS for s in STUDENT_WEIGHTS
-                                  if 1 - r - s > -1e-9]  # fmt: skip
+    grid = [(r, s, round(1 - r - s, 2) + 0.0) for r in RESNET_WEIGHTS for s in STUDENT_WEIGHTS]
+    points = [(1.0, 0.0, 0.0)] + [p for p in grid if p[2] >= 0]
     for weights in points:
         metrics = blend(weights)
         margin, score = smallest_margin(metrics, reference), choice_score(metrics)
