@@ -17,15 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from inkling.learn.eval_doodle import EVAL_CACHE, _two_channels, load_eval_set, onnx_predict
+from inkling.learn.eval_doodle import EVAL_CACHE, _two_channels, in_topk, load_eval_set, onnx_predict
 from inkling.learn.loop.gate import mcnemar_p
 
 MODELS = Path("src/inkling/models")
-
-
-def in_top(probs: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Per row: is the label among the ``k`` highest probabilities."""
-    return (np.argsort(-probs, axis=1)[:, :k] == labels[:, None]).any(axis=1)
 
 
 def named(pred: np.ndarray, es: dict[str, np.ndarray]) -> np.ndarray:
@@ -42,8 +37,8 @@ def correctness(path: Path, es: dict[str, np.ndarray], classes: list[str]) -> di
     bitmaps = predict(_two_channels(es["bx"]))
     replay = predict(es["rx"].astype(np.float32) / 255.0).argmax(axis=1)
     return {
-        "all-words top-1": in_top(strokes, es["sy"], 1), "all-words top-3": in_top(strokes, es["sy"], 3),
-        "bitmaps top-1": in_top(bitmaps, es["by"], 1), "bitmaps top-3": in_top(bitmaps, es["by"], 3),
+        "all-words top-1": in_topk(strokes, es["sy"], 1), "all-words top-3": in_topk(strokes, es["sy"], 3),
+        "bitmaps top-1": in_topk(bitmaps, es["by"], 1), "bitmaps top-3": in_topk(bitmaps, es["by"], 3),
         "live named-rate": named(replay, es),
     }  # fmt: skip
 

@@ -213,12 +213,13 @@ def blend_command(
     torch.set_num_threads(threads)
     data_dir = required_data_dir()
     words = pack_words(pack, None, None)
-    _, classes = load_eval_set(data_dir, words, None if words else EVAL_CACHE)
+    eval_set = load_eval_set(data_dir, words, None if words else EVAL_CACHE)
+    classes = eval_set[1]
     parsed = tuple(float(w) for w in weights.split(","))
     if len(parsed) != 3:
         raise typer.BadParameter("give three weights: the ResNet's, the student's and DoodleNet's")
     checkpoint = blend_checkpoint(data_dir, classes, student, parsed, words, resnet)  # type: ignore[arg-type]
-    checkpoint["metrics"] = evaluate_checkpoint(checkpoint, data_dir)
+    checkpoint["metrics"] = evaluate_checkpoint(checkpoint, data_dir, eval_set=eval_set)
     save_checkpoint(checkpoint, out_path)
     summary = {k: round(v, 4) for k, v in checkpoint["metrics"].items() if not isinstance(v, dict)}
     out.print(json.dumps({"checkpoint": str(out_path), "weights": parsed, "metrics": summary}, indent=1))

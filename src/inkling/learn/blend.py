@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from inkling.learn.tta import TTA_SHIFTS
+from inkling.learn.tta import TTA_SHIFTS, mean_probabilities
 
 MEMBER_ARCHS = ("resnet", "doodlenet")  # architectures a blend may hold (each has ``logits`` and ``embed``)
 
@@ -48,9 +48,7 @@ class Blend(nn.Module):
         """log of ``net``'s probabilities, averaged over ``shifts`` of ``x`` (one batched pass)."""
         if len(shifts) == 1:
             return torch.log_softmax(net.logits(x), dim=-1)
-        copies = torch.cat([torch.roll(x, shifts=(dy, dx), dims=(2, 3)) for dx, dy in shifts])
-        probabilities = torch.softmax(net.logits(copies), dim=-1)
-        return torch.log(probabilities.reshape(len(shifts), x.shape[0], -1).mean(dim=0))
+        return torch.log(mean_probabilities(net, x, shifts))
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """The weighted sum of the members' log-probabilities (its softmax is the blend's probability)."""

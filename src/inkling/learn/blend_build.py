@@ -26,17 +26,21 @@ MEMBERS = ("resnet", "student", "doodlenet")  # the order of ``--weights``
 MEMBER_ARCH = {"resnet": "resnet", "student": "doodlenet", "doodlenet": "doodlenet"}
 
 
+def sliced(net: nn.Module, own: list[str], classes: list[str], arch: str, source: Path) -> nn.Module:
+    """A new ``arch`` member with ``net``'s weights, its head rows (in order ``own``) cut to ``classes``."""
+    missing = sorted(set(classes) - set(own))
+    if missing:
+        raise ValueError(f"{source} has no class for {missing[:5]}")
+    member = create_model(arch, num_classes=len(classes))
+    init_from_teacher(member, net, [own.index(c) for c in classes])
+    return member.eval()
+
+
 def student_member(student_onnx: Path, classes: list[str]) -> nn.Module:
     """The student rebuilt from its ONNX file (and sidecar), its head sliced to ``classes``."""
     meta = json.loads(Path(student_onnx).with_suffix(".json").read_text())
     net = rebuild(Path(student_onnx).read_bytes(), meta)
-    own = list(meta["classes"])
-    missing = sorted(set(classes) - set(own))
-    if missing:
-        raise ValueError(f"{student_onnx} has no class for {missing[:5]}")
-    member = create_model(MEMBER_ARCH["student"], num_classes=len(classes))
-    init_from_teacher(member, net, [own.index(c) for c in classes])
-    return member.eval()
+    return sliced(net, list(meta["classes"]), classes, MEMBER_ARCH["student"], student_onnx)
 
 
 def resnet_member(checkpoint_path: Path, classes: list[str]) -> nn.Module:
@@ -44,13 +48,7 @@ def resnet_member(checkpoint_path: Path, classes: list[str]) -> nn.Module:
     net, checkpoint = load_checkpoint(checkpoint_path)
     if checkpoint["arch"] != "resnet" or checkpoint["config"].get("tta"):
         raise ValueError(f"{checkpoint_path} is not a plain checkpoint of arch resnet")
-    own = list(checkpoint["classes"])
-    missing = sorted(set(classes) - set(own))
-    if missing:
-        raise ValueError(f"{checkpoint_path} has no class for {missing[:5]}")
-    member = create_model("resnet", num_classes=len(classes))
-    init_from_teacher(member, net, [own.index(c) for c in classes])
-    return member.eval()
+    return sliced(net, list(checkpoint["classes"]), classes, "resnet", checkpoint_path)
 
 
 def blend_checkpoint(

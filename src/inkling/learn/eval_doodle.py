@@ -115,10 +115,14 @@ def onnx_predict(path: Path, classes: list[str], batch: int = 2048, threads: int
     return run
 
 
+def in_topk(probs: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Per row: is its label among the ``k`` highest probabilities."""
+    return (np.argsort(-probs, axis=1)[:, :k] == labels[:, None]).any(axis=1)
+
+
 def topk(probs: np.ndarray, labels: np.ndarray, k: int) -> float:
     """Share of rows whose label is among the ``k`` highest probabilities."""
-    best = np.argsort(-probs, axis=1)[:, :k]
-    return float((best == labels[:, None]).any(axis=1).mean()) if len(labels) else float("nan")
+    return float(in_topk(probs, labels, k).mean()) if len(labels) else float("nan")
 
 
 def replay_metrics(pred: np.ndarray, es: dict[str, np.ndarray]) -> dict[str, float]:
@@ -224,9 +228,17 @@ def load_eval_set(
 
 
 def evaluate_checkpoint(
-    checkpoint: dict[str, Any], data_dir: Path, *, cache: Path | None = None, quiet: bool = True
+    checkpoint: dict[str, Any],
+    data_dir: Path,
+    *,
+    cache: Path | None = None,
+    quiet: bool = True,
+    eval_set: tuple[dict, list[str]] | None = None,
 ) -> dict:
-    """Metrics of a checkpoint (summary only; per-word kept under ``per_word_top1``)."""
+    """Metrics of a checkpoint (summary only; per-word kept under ``per_word_top1``).
+
+    ``eval_set`` (``load_eval_set``'s answer for the checkpoint's words) saves loading it again.
+    """
     from inkling.learn.train_doodle import model_from_checkpoint
 
     config = checkpoint["config"]
@@ -237,7 +249,7 @@ def evaluate_checkpoint(
     }
     if cache is None and not words and options == {"extra": True, "max_extra_per_word": None}:
         cache = EVAL_CACHE
-    es, classes = load_eval_set(data_dir, words, cache, **options)
+    es, classes = eval_set or load_eval_set(data_dir, words, cache, **options)
     model = model_from_checkpoint(checkpoint)
     metrics = evaluate(torch_predict(model, checkpoint["in_channels"]), es, classes)
     metrics.pop("_bitmap_pred", None)

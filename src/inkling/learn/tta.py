@@ -11,6 +11,13 @@ TTA_SHIFTS: dict[str, tuple[tuple[int, int], ...]] = {
 }
 
 
+def mean_probabilities(net: nn.Module, x: torch.Tensor, shifts: tuple[tuple[int, int], ...]) -> torch.Tensor:
+    """``net``'s probabilities averaged over the ``shifts`` of ``x`` (N, C, H, W), in one batched pass."""
+    copies = torch.cat([torch.roll(x, shifts=(dy, dx), dims=(2, 3)) for dx, dy in shifts])
+    probabilities = torch.softmax(net.logits(copies), dim=-1)
+    return probabilities.reshape(len(shifts), x.shape[0], -1).mean(dim=0)
+
+
 class ShiftAveraged(nn.Module):
     """A classifier whose probabilities are averaged over small shifts of its input (one batched pass)."""
 
@@ -21,9 +28,7 @@ class ShiftAveraged(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Mean probabilities over the shifted copies of ``x`` (N, C, H, W) -> (N, classes)."""
-        copies = torch.cat([torch.roll(x, shifts=(dy, dx), dims=(2, 3)) for dx, dy in self.shifts])
-        probabilities = torch.softmax(self.net.logits(copies), dim=-1)
-        return probabilities.reshape(len(self.shifts), x.shape[0], -1).mean(dim=0)
+        return mean_probabilities(self.net, x, self.shifts)
 
 
 def with_tta(net: nn.Module, mode: str | None) -> nn.Module:

@@ -23,7 +23,7 @@ from inkling.learn.blend import Blend
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.onnx_export import DEFAULT_ATOL, ParityError, export_onnx, run_onnx
 from inkling.learn.quickdraw_resnet import QuickdrawResNet
-from inkling.learn.tta import TTA_SHIFTS
+from inkling.learn.tta import TTA_SHIFTS, mean_probabilities
 
 EMBEDDINGS = "embeddings"  # name of the second ONNX output: the penultimate layer (what the head sees)
 
@@ -44,10 +44,7 @@ class ServingNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(N, classes) probabilities and (N, hidden) embeddings of the unshifted input."""
-        copies = torch.cat([torch.roll(x, shifts=(dy, dx), dims=(2, 3)) for dx, dy in self.shifts])
-        probabilities = torch.softmax(self.net.logits(copies), dim=-1)
-        mean = probabilities.reshape(len(self.shifts), x.shape[0], -1).mean(dim=0)
-        return mean, self.net.embed(x)
+        return mean_probabilities(self.net, x, self.shifts), self.net.embed(x)
 
 
 def shifts_of(meta: dict[str, Any]) -> tuple[tuple[int, int], ...]:
