@@ -57,7 +57,7 @@ from inkling.learn.loop.evaluate import benchmark_scores
 from inkling.learn.loop.run import _predictor
 from inkling.learn.loop.snapshot import base_data
 from inkling.registry import get_active
-from inkling.services.models import default_shipped_model
+from inkling.services.models import ShippedModel, shipped_models
 
 WORDS = [
     "dog",
@@ -80,6 +80,7 @@ SERIES = {
     "filter + pseudo (as shipped)": [],
     "no outlier filter": ["--no-filter"],
     "no pseudo-labels": ["--no-pseudo"],
+    "prior kept (logit-adjusted labels)": ["--logit-adjust", "1"],
 }
 ENV = {
     "INKLING_ENVIRONMENT": "development",
@@ -304,6 +305,19 @@ def p_values(model: RegisteredModel) -> str:
     return "; ".join(f"{k} p={t['p_value']:.2g} (+{t['wins']}/-{t['losses']})" for k, t in tests.items())
 
 
+def shipped_model(name: str) -> ShippedModel:
+    """The shipped model called ``name``."""
+    return next(m for m in shipped_models() if m.name == name)
+
+
+def learn_options(args: argparse.Namespace) -> list[str]:
+    """The fine-tuning options every ``inkling learn run`` of the simulation gets."""
+    return [
+        "--steps", str(args.steps), "--kd-weight", str(args.kd_weight), "--lr", str(args.lr),
+        "--wise", str(args.wise), "--play-share", str(args.play_share),
+    ]  # fmt: skip
+
+
 def run_series(
     args: argparse.Namespace, flags: list[str], drawings: FutureDrawings, judge: Judge
 ) -> list[Cycle]:
@@ -313,6 +327,9 @@ def run_series(
         env = {**ENV, "INKLING_SECRET_KEY": os.urandom(32).hex()}
         with serve(url, Path(tmp), env=env) as server:
             restrict_words(url)
+            activate = [*INKLING, "models", "activate", args.champion]
+            subprocess.run(activate, check=True, env={**os.environ, **env, "INKLING_DATABASE_URL": url})
+            time.sleep(6)  # servers re-read the active model every 5 s
             start = Cycle(0)
             start.scores = judge.score(champion_and_latest(url)[0])
             cycles.append(start)
@@ -338,10 +355,7 @@ def run_series(
                     "--no-extra",
                     "--steps",
                     str(args.steps),
-                    "--kd-weight",
-                    str(args.kd_weight),
-                    "--play-repeat",
-                    str(args.play_repeat),
+                    *learn_options(args),
                     "--work-dir",
                     str(Path(tmp) / "loop"),
                     "--quiet",
@@ -363,8 +377,7 @@ def report(args: argparse.Namespace, results: dict[str, list[Cycle]]) -> None:
     """Print the Markdown tables."""
     print(
         f"\n{len(WORDS)} held-back words; {args.players} guests x 6 rounds a cycle at pace x{args.pace:g}; "
-        f"learn run --no-extra --steps {args.steps} --kd-weight {args.kd_weight} "
-        f"--play-repeat {args.play_repeat}\n"
+        f"champion {args.champion}; learn run --no-extra {' '.join(learn_options(args))}\n"
     )
     print(
         "| series | cycle | rounds played | named in play | decision | gate (one-sided McNemar) "
@@ -399,8 +412,13 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=10.0, help="replay speed (1 = the pen's pace)")
     parser.add_argument("--stagger", type=float, default=20.0, help="players arrive over this many seconds")
     parser.add_argument("--steps", type=int, default=300, help="inkling learn run --steps")
-    parser.add_argument("--kd-weight", type=float, default=0.8, help="inkling learn run --kd-weight")
-    parser.add_argument("--play-repeat", type=int, default=3, help="inkling learn run --play-repeat")
+    parser.add_argument("--kd-weight", type=float, default=0.5, help="inkling learn run --kd-weight")
+    parser.add_argument("--lr", type=float, default=3e-4, help="inkling learn run --lr")
+    parser.add_argument("--wise", type=float, default=0.6, help="inkling learn run --wise")
+    parser.add_argument("--play-share", type=float, default=0.3, help="inkling learn run --play-share")
+    parser.add_argument(
+        "--champion", default="inkling-doodle-lite", help="shipped doodle model activated before play"
+    )
     parser.add_argument("--series", default=",".join(SERIES), help="comma-separated series names")
     args = parser.parse_args()
     data_dir = Path(os.environ["INKLING_DATA_DIR"])
@@ -413,7 +431,7 @@ def main() -> None:
         f"pen: {pace[0]:.1f} ms per unit, {pace[1]:.0f} ms between strokes; "
         f"{sum(map(len, played.values()))} drawings to play, {sum(map(len, test.values()))} held-back test"
     )
-    classes = list(default_shipped_model("doodle").meta["classes"])
+    classes = list(shipped_model(args.champion).meta["classes"])
     judge = Judge.build(data_dir, classes, test)
     results = {}
     for name in args.series.split(","):

@@ -69,7 +69,7 @@ def test_a_run_is_judged_serving_follows_only_promotions_and_rollback_restores(
         shipped_id, shipped_name = shipped.id, shipped.name
         _play(session, data_dir)
     before = _serving(engine)
-    bad_fit = FitConfig(steps=40, batch_size=32, lr=1e-3, kd_weight=0.0)
+    bad_fit = FitConfig(steps=40, batch_size=32, lr=1e-3, kd_weight=0.0, wise=1.0)
     with session_scope(engine) as session:  # scrambled labels: the gate must refuse it
         cfg = LoopConfig(**TINY, scramble_labels=True, outlier_filter=False, fit=bad_fit)
         scrambled = run_once(session, data_dir, cfg, work_dir=tmp_path, quiet=True)
@@ -81,7 +81,7 @@ def test_a_run_is_judged_serving_follows_only_promotions_and_rollback_restores(
         assert row.data_hash == scrambled.data_hash and row.metrics["tests"]["benchmark"]["n"] == 20
         assert row.name == shipped_name and row.version == 2
         lineage.promote(session, row, reason="test: a bad champion")  # an admin's mistake
-    good_fit = FitConfig(steps=60, batch_size=32, lr=1e-3)
+    good_fit = FitConfig(steps=60, batch_size=32, lr=1e-3, wise=1.0)  # all of the change: a full recovery
     with session_scope(engine) as session:  # from the bad champion, true labels win on both splits
         better = run_once(session, data_dir, LoopConfig(**TINY, outlier_filter=False, fit=good_fit),
                           work_dir=tmp_path, quiet=True)  # fmt: skip

@@ -50,7 +50,8 @@ def _run_config(**options: Any) -> Any:
 
     fit = FitConfig(
         steps=options.pop("steps"), batch_size=options.pop("batch_size"), lr=options.pop("lr"),
-        kd_weight=options.pop("kd_weight", FitConfig.kd_weight),
+        kd_weight=options.pop("kd_weight", FitConfig.kd_weight), wise=options.pop("wise", FitConfig.wise),
+        logit_adjust=options.pop("logit_adjust", FitConfig.logit_adjust),
     )  # fmt: skip
     words = options.pop("words")
     return LoopConfig(
@@ -93,7 +94,7 @@ def run_command(
     ),
     steps: int = typer.Option(300, "--steps", help="Fine-tuning steps on every rank."),
     batch_size: int = typer.Option(64, "--batch-size", help="Rows per step per rank."),
-    lr: float = typer.Option(1e-4, "--lr", help="AdamW learning rate."),
+    lr: float = typer.Option(3e-4, "--lr", help="AdamW learning rate."),
     base_per_word: int = typer.Option(200, "--base-per-word", help="Base drawings replayed per word."),
     max_extra_per_word: int | None = typer.Option(
         None, "--max-extra-per-word", help="Cap each quickdraw_extra file per word."
@@ -104,8 +105,14 @@ def run_command(
     kd_weight: float = typer.Option(
         0.5, "--kd-weight", help="Share of the loss from the champion's soft targets (the rest: labels)."
     ),
-    play_repeat: int = typer.Option(
-        1, "--play-repeat", min=1, help="Times each play row appears in the snapshot (its weight)."
+    wise: float = typer.Option(
+        0.6, "--wise", min=0.0, max=1.0, help="Share of the fine-tune's weight change kept (WiSE-FT)."
+    ),
+    logit_adjust: float = typer.Option(
+        0.0, "--logit-adjust", min=0.0, help="Label term on scores + tau x log label prior (0: off)."
+    ),
+    play_share: float = typer.Option(
+        0.3, "--play-share", min=0.0, max=0.95, help="Play's share of the training rows (rows repeated)."
     ),
     holdout_share: float = typer.Option(
         0.3, "--holdout-share", help="Newest share of labelled play held out to judge on."

@@ -120,12 +120,22 @@ def load_teacher(
 
 
 def distillation_loss(
-    student: torch.Tensor, teacher: torch.Tensor, labels: torch.Tensor, temperature: float, kd_weight: float
+    student: torch.Tensor,
+    teacher: torch.Tensor,
+    labels: torch.Tensor,
+    temperature: float,
+    kd_weight: float,
+    label_offset: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """kd_weight * T^2 * KL(teacher_T || student_T) + (1 - kd_weight) * CE(student, labels)."""
+    """kd_weight * T^2 * KL(teacher_T || student_T) + (1 - kd_weight) * CE(student + offset, labels).
+
+    ``label_offset`` (per class, e.g. the log of the training labels' prior) is added to the student's
+    scores in the label term only: logit adjustment, so an unbalanced label mix does not shift the prior.
+    """
     soft = F.softmax(teacher / temperature, dim=-1)
     kd = F.kl_div(F.log_softmax(student / temperature, dim=-1), soft, reduction="batchmean")
-    return kd_weight * temperature**2 * kd + (1 - kd_weight) * F.cross_entropy(student, labels)
+    adjusted = student if label_offset is None else student + label_offset
+    return kd_weight * temperature**2 * kd + (1 - kd_weight) * F.cross_entropy(adjusted, labels)
 
 
 class BalancedSampler:

@@ -28,7 +28,7 @@ from torch.utils.data import DataLoader
 
 from inkling.learn.augment import affine_bitmaps
 from inkling.learn.loop.champion import Champion, rebuild
-from inkling.learn.loop.stream import SnapshotStream
+from inkling.learn.loop.stream import SnapshotStream, label_counts
 from inkling.learn.train_doodle import distillation_loss
 
 
@@ -38,11 +38,13 @@ class FitConfig:
 
     steps: int = 300  # optimiser steps on every rank
     batch_size: int = 64  # rows per step per rank
-    lr: float = 1e-4  # AdamW learning rate (fine-tuning: small and constant after warm-up)
+    lr: float = 3e-4  # AdamW learning rate (fine-tuning: small and constant after warm-up)
     warmup: int = 20  # linear warm-up steps
     weight_decay: float = 1e-4  # AdamW weight decay
     temperature: float = 2.0  # distillation temperature
     kd_weight: float = 0.5  # share of the loss from the champion's soft targets (the rest: labels)
+    logit_adjust: float = 0.0  # tau: the label term sees scores + tau * log(prior of the snapshot's labels)
+    wise: float = 0.6  # share of the fine-tune's weight change kept (WiSE-FT; 1: the fine-tuned weights)
     bitmap_aug: float = 0.7  # chance a row gets the small zoom/shift bitmap affine
     seed: int = 0  # seeds the stream's shuffling, augmentation and dropout
     workers: int = 0  # data-loader worker processes per rank (0: read in the training process)
@@ -60,6 +62,19 @@ class Logits(nn.Module):
         return self.net.logits(x)
 
 
+def _label_offset(snapshot: Path, classes: int, tau: float) -> torch.Tensor | None:
+    """``tau`` x the log prior of the snapshot's labels (smoothed; centred), or None when ``tau`` is 0.
+
+    Play is a few words repeated against a balanced replay; without the offset the label term teaches
+    the challenger to name those words more often everywhere, and it loses other words' drawings.
+    """
+    if tau == 0:
+        return None
+    counts = label_counts(snapshot, classes).astype("float64") + 1.0
+    prior = torch.from_numpy(counts / counts.sum()).float().log()
+    return tau * (prior - prior.mean())
+
+
 def fit(
     champion: Champion, snapshot: Path, cfg: FitConfig, *, rank: int = 0, world: int = 1, quiet: bool = False
 ) -> Champion:
@@ -73,6 +88,7 @@ def fit(
     stream = SnapshotStream(snapshot, rank, world, cfg.seed)
     loader = iter(DataLoader(stream, batch_size=cfg.batch_size, num_workers=cfg.workers))
     optimiser = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    offset: torch.Tensor | None = None
     generator = torch.Generator().manual_seed(cfg.seed * 1000 + rank)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TextColumn("loss {task.fields[loss]:.3f}"), TimeRemainingColumn())  # fmt: skip
@@ -87,12 +103,30 @@ def fit(
                 group["lr"] = cfg.lr * min(1.0, (step + 1) / max(cfg.warmup, 1))
             with torch.no_grad():
                 soft = teacher.logits(x)
-            loss = distillation_loss(model(x), soft, labels, cfg.temperature, cfg.kd_weight)
+            if step == 0:
+                offset = _label_offset(snapshot, soft.shape[-1], cfg.logit_adjust)
+            loss = distillation_loss(model(x), soft, labels, cfg.temperature, cfg.kd_weight, offset)
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
             progress.update(task, advance=1, loss=float(loss.detach()))
-    return student.eval()
+    return interpolate(teacher, student.eval(), cfg.wise)
+
+
+def interpolate(start: Champion, tuned: Champion, share: float) -> Champion:
+    """``tuned`` moved back towards ``start``: start + share x (tuned - start), weight by weight (WiSE-FT).
+
+    Fine-tuning on a few hundred play drawings churns the answers on drawings of other words; keeping
+    part of the change keeps most of the gain on the played words and less of the churn (Wortsman et
+    al., 2022). Integer buffers (batch counts) keep the tuned values.
+    """
+    if share == 1:
+        return tuned
+    begin, end = start.state_dict(), tuned.state_dict()
+    tuned.load_state_dict(
+        {k: begin[k] + share * (v - begin[k]) if v.is_floating_point() else v for k, v in end.items()}
+    )
+    return tuned
 
 
 def main(argv: list[str] | None = None) -> None:

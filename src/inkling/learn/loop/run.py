@@ -43,6 +43,8 @@ from inkling.learn.loop.snapshot import (
     base_data,
     base_rows,
     play_items,
+    play_repeats,
+    shuffled,
     split_play,
     write_rows,
 )
@@ -68,7 +70,7 @@ class LoopConfig:
     outlier_quantile: float = 0.95  # threshold: this quantile of the base drawings' own scores
     knn: int = 5  # neighbours of the outlier score
     pseudo_labels: bool = True  # weak play (evidence none) trains with the champion's confident label
-    play_repeat: int = 1  # times each play row appears in the snapshot (its weight against replay)
+    play_share: float = 0.3  # play rows are repeated until they are about this share of the training rows
     scramble_labels: bool = False  # shuffle the training labels (a challenger that must be rejected)
     nproc: int = 1  # training processes (> 1: DistributedDataParallel via torchrun, gloo)
     fit: FitConfig = field(default_factory=FitConfig)
@@ -179,7 +181,7 @@ def run_once(
         ]
     else:
         play += [{"label": i.label, "ink": i.ink, "kind": PLAY} for i in weak]
-    rows = base + play * cfg.play_repeat
+    rows = shuffled(base + play * play_repeats(len(play), len(base), cfg.play_share), cfg.fit.seed)
     if cfg.scramble_labels:
         labels = np.random.default_rng(cfg.fit.seed).permutation([r["label"] for r in rows])
         rows = [{**r, "label": int(y)} for r, y in zip(rows, labels, strict=True)]

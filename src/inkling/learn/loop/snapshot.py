@@ -94,6 +94,27 @@ def base_rows(data: DoodleData, label_of: Sequence[int], per_word: int | None) -
     return rows
 
 
+def play_repeats(play: int, base: int, share: float) -> int:
+    """Times each play row is written so that play is about ``share`` of the training rows (at least 1).
+
+    Play is a few hundred drawings of the words people were asked; written once against thousands of
+    replayed base drawings, a fine-tune of a few hundred steps barely sees it.
+    """
+    if play == 0 or not 0 < share < 1:
+        return 1
+    return max(1, round(share / (1 - share) * base / play))
+
+
+def shuffled(rows: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
+    """``rows`` in a seeded random order, so that any stretch of the file is a fair mix of words and kinds.
+
+    The stream reads the file in order through a small shuffle buffer; written grouped (base drawings word
+    by word, then play), a fine-tune saw a few words at a time and met play only at the end.
+    """
+    order = np.random.default_rng(seed).permutation(len(rows))
+    return [rows[i] for i in order]
+
+
 def write_rows(rows: list[dict[str, Any]], path: Path) -> str:
     """Write training rows as ndjson; returns the sha256 of the file (the snapshot's content hash)."""
     path = Path(path)

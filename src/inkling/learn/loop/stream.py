@@ -66,3 +66,12 @@ class SnapshotStream(IterableDataset):
         label, ink = item
         bitmap = rasterise(parse_ink(ink, strict_times=False), 28)
         return torch.from_numpy(bitmap).float().div_(255.0)[None], int(label)
+
+
+def label_counts(path: Path, classes: int) -> np.ndarray:
+    """How many rows of a snapshot file carry each label (one pass, nothing kept but the counts)."""
+    counts = np.zeros(classes, dtype=np.int64)
+    with Path(path).open(encoding="utf-8") as lines:
+        for line in lines:
+            counts[json.loads(line)["label"]] += 1
+    return counts
