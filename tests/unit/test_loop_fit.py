@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from inkling.learn.doodlenet import DoodleNet
 from inkling.learn.loop.fit import _label_offset, interpolate
-from inkling.learn.loop.snapshot import play_repeats, shuffled, write_rows
+from inkling.learn.loop.snapshot import PlayItem, play_repeats, shuffled, split_play, write_rows
 from inkling.learn.loop.stream import SnapshotStream, label_counts
 from inkling.learn.train_doodle import distillation_loss
+from inkling.services.examples import Evidence, TrainingExample
 
 INK = [[[0, 50, 100], [0, 80, 20]]]
 
@@ -71,3 +74,22 @@ def test_wise_keeps_the_given_share_of_every_weights_change() -> None:
         else:
             assert torch.equal(value, ends[name])
     assert interpolate(start, tuned, 1.0) is tuned
+
+
+def test_the_held_out_play_is_what_people_labelled_and_the_model_did_not_name() -> None:
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    kinds = [(Evidence.CONFIRMED, True), (Evidence.CONFIRMED, False), (Evidence.RECOGNISED, True),
+             (Evidence.CORRECTED, False), (Evidence.NONE, False)] * 4  # fmt: skip
+    items = [
+        PlayItem(
+            TrainingExample(i, "cat", INK, evidence, "game", start + timedelta(minutes=i), "cat", named),
+            0,
+            INK,
+            np.zeros((28, 28), np.uint8),
+        )
+        for i, (evidence, named) in enumerate(kinds)
+    ]
+    train, held = split_play(items, 0.5)
+    assert [i.example.drawing_id for i in held] == [11, 13, 16, 18]  # the newest half of 8, none named
+    assert not any(i.example.recognized for i in held)
+    assert sorted(i.example.drawing_id for i in train + held) == list(range(20))

@@ -7,8 +7,9 @@ Splits, none of which trains another's rows:
 - **base replay**: the mirror's training drawings (at most ``base_per_word`` a word), so nothing learnt is
   forgotten;
 - **play**: :func:`inkling.services.examples.training_examples` of the champion's words; the most recent
-  ``holdout_share`` of the examples a person labelled (confirmed, corrected, contributed, relabelled;
-  not ``recognised``, which the champion selected) is the fresh held-out slice, the rest trains.
+  ``holdout_share`` of the examples a person labelled (confirmed, corrected, contributed, relabelled)
+  and the model did not name (a named drawing stops where the champion named it) is the fresh held-out
+  slice, the rest trains.
 
 Training rows are written as ndjson (label, simplified ink, kind) in a fixed order; the sha256 of that
 file is the challenger's ``data_hash``.
@@ -64,11 +65,14 @@ JUDGED_BY_PEOPLE = frozenset(Evidence) - {Evidence.NONE, Evidence.RECOGNISED}
 def split_play(items: list[PlayItem], holdout_share: float) -> tuple[list[PlayItem], list[PlayItem]]:
     """(train, held out): the newest ``holdout_share`` of the examples a person labelled is held out.
 
-    ``recognised`` examples never judge: the champion chose them by naming them (and they stop where it
-    did), so on them it cannot lose.
+    A drawing the serving model named never judges, whatever its label's evidence: the round stopped
+    where that model named the word, so the drawing ends where the champion is right by construction,
+    and on it a challenger can only lose (``recognised`` examples, and confirmed ones that the model had
+    named, which before made most of the slice). The slice is the people-labelled drawings the champion
+    did not name; what the champion gets right is judged on the fixed benchmark.
     """
     labelled = sorted(
-        (i for i in items if i.example.evidence in JUDGED_BY_PEOPLE),
+        (i for i in items if i.example.evidence in JUDGED_BY_PEOPLE and not i.example.recognized),
         key=lambda i: (i.example.created_at, i.example.drawing_id),
     )
     cut = len(labelled) - round(holdout_share * len(labelled))
