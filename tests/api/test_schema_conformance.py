@@ -41,7 +41,7 @@ from inkling.settings import Settings
 from inkling.web.security import CSRF_HEADER, SESSION_COOKIE, session_csrf_token
 from tests.api.auth_support import GOOD_PASSWORD
 
-EXAMPLES = 25  # generated requests per operation, mode and caller: the whole run stays near a minute
+EXAMPLES = 15  # generated requests per operation, mode and caller: the whole run stays under a minute
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
