@@ -353,8 +353,6 @@ def run_series(
                     "learn",
                     "run",
                     "--no-extra",
-                    "--steps",
-                    str(args.steps),
                     *learn_options(args),
                     "--work-dir",
                     str(Path(tmp) / "loop"),

@@ -14,7 +14,6 @@ live-replay named-rate, and the paired wins and losses of top-1 (one-sided McNem
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
@@ -23,14 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.learning_loop import TEST_PER_WORD, Judge, future_drawings
+from benchmarks.learning_loop import TEST_PER_WORD, Judge, future_drawings, shipped_model
 from inkling.learn.loop.champion import export_serving, rebuild
 from inkling.learn.loop.evaluate import benchmark_scores
 from inkling.learn.loop.fit import FitConfig, fit
 from inkling.learn.loop.gate import compare
 from inkling.learn.loop.run import _predictor
 from inkling.learn.loop.snapshot import base_data, base_rows, play_repeats, shuffled, write_rows
-from inkling.services.models import SHIPPED_DIR
 
 RECIPES: dict[str, tuple[str, dict[str, Any]]] = {  # name: (what it is, its options)
     "shipped": ("as shipped (shuffled, play share 0.3, WiSE 0.6)", {}),
@@ -55,8 +53,8 @@ def main() -> None:
     parser.add_argument("--recipes", default=",".join(RECIPES), help="comma-separated recipe names")
     args = parser.parse_args()
     data_dir = Path(os.environ["INKLING_DATA_DIR"])
-    onnx = (SHIPPED_DIR / f"{args.champion}.onnx").read_bytes()
-    meta = json.loads((SHIPPED_DIR / f"{args.champion}.json").read_text())
+    champion_model = shipped_model(args.champion)
+    onnx, meta = champion_model.path.read_bytes(), champion_model.meta
     classes = list(meta["classes"])
     future = future_drawings(data_dir)
     judge = Judge.build(data_dir, classes, {w: inks[:TEST_PER_WORD] for w, inks in future.items()})

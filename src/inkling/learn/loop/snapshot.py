@@ -11,8 +11,8 @@ Splits, none of which trains another's rows:
   and the model did not name (a named drawing stops where the champion named it) is the fresh held-out
   slice, the rest trains.
 
-Training rows are written as ndjson (label, simplified ink, kind) in a fixed order; the sha256 of that
-file is the challenger's ``data_hash``.
+Training rows are written as ndjson (label, simplified ink, kind) in a seeded random order; the sha256
+of that file is the challenger's ``data_hash``.
 """
 
 from __future__ import annotations
