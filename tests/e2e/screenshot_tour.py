@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError
 from tests.api.game_support import recognised_drawing
 from tests.e2e.drawing_support import draw, draw_by_touch
 from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, isolated_test_env, live_server
+from tests.e2e.round_support import give_up, press_next
 
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
@@ -50,9 +51,8 @@ def _tour(browser: Any, base_url: str, data_dir: Path, out: Path, size: str) -> 
                 page.screenshot(path=out / f"{size}-3-recognised.png")
                 shot_win = True
         except TimeoutError:
-            page.click("#give-up")
-            page.wait_for_selector("#round-end:not([hidden])")
-        page.click("#next")
+            give_up(page, number)
+        press_next(page)
     page.wait_for_url(re.compile(r".*/games/\d+$"))
     page.screenshot(path=out / f"{size}-4-end-screen.png")
     page.click(".end-link >> nth=0")

@@ -18,6 +18,7 @@ from tests.api.game_support import recognised_drawing
 from tests.e2e.captcha_support import solve_signup_captcha
 from tests.e2e.drawing_support import draw
 from tests.e2e.live import isolated_test_env, live_server, watch_console
+from tests.e2e.round_support import give_up, press_next
 
 pytestmark = pytest.mark.e2e
 CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
@@ -81,12 +82,11 @@ def test_a_player_plays_a_whole_game_in_the_browser(browser: Any, game_server: s
                 kept = stored["rounds"][number - 1]["result"]
                 assert len(kept["ink"]) == len(drawing) + 1 and kept["recognized"]
             else:
-                page.click("#next")
+                press_next(page)
         except sync_api.TimeoutError:
-            assert line.inner_text().startswith(("I see", "Hmm"))
-            page.click("#give-up")
-            page.wait_for_selector("#round-end:not([hidden])")
-            page.click("#next")
+            assert line.inner_text().startswith(("I see", "Hmm", "Sorry"))
+            give_up(page, number)
+            press_next(page)
     page.wait_for_url(re.compile(rf".*/games/{game_id}$"))
     assert won >= 1
     assert page.locator(".result-card").count() == 6

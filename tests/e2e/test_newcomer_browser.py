@@ -19,6 +19,7 @@ from tests.api.game_support import recognised_drawing
 from tests.e2e.axe_support import axe_source, blocking_violations
 from tests.e2e.drawing_support import draw, draw_by_touch
 from tests.e2e.live import isolated_test_env, live_server, watch_console
+from tests.e2e.round_support import give_up, press_next
 
 pytestmark = pytest.mark.e2e
 CATEGORY = "fruit-vegetables"  # every word of it has sample drawings the shipped model recognises
@@ -44,11 +45,26 @@ def _new_game(page: Any, base_url: str) -> int:
 
 def _word_on_the_card(page: Any, number: int) -> str:
     """Wait for round ``number``'s word card and read its word."""
-    page.wait_for_function(
-        f"document.getElementById('round-number').textContent === '{number}'"
-        " && !document.getElementById('word-card').hidden && document.getElementById('word').textContent"
-    )
+    try:
+        page.wait_for_function(
+            f"document.getElementById('round-number').textContent === '{number}'"
+            " && !document.getElementById('word-card').hidden && document.getElementById('word').textContent"
+        )
+    except sync_api.TimeoutError as timeout:
+        raise AssertionError(f"no word card for round {number}; the page shows {_state(page)}") from timeout
     return page.locator("#word").inner_text()
+
+
+def _state(page: Any) -> dict[str, Any]:
+    """What the game page shows, to explain a wait that timed out."""
+    return page.evaluate(
+        """() => Object.fromEntries(
+            ["round-number", "word", "word-card", "round-end", "round-end-text", "game-actions", "game-error",
+             "guess-line"].map((id) => {
+                const el = document.getElementById(id);
+                return [id, el ? (el.hidden ? "(hidden) " : "") + el.textContent.trim().slice(0, 80) : null];
+            }))"""
+    )
 
 
 def _accessible(page: Any) -> None:
@@ -89,9 +105,8 @@ def test_a_naive_player_draws_on_the_word_card_and_is_recognised(
             page.wait_for_selector("#round-end:not([hidden])")
             assert "in" in page.locator("#round-end-detail").inner_text()  # "Next drawing in 3…"
         except sync_api.TimeoutError:
-            page.click("#give-up")
-            page.wait_for_selector("#round-end:not([hidden])")
-            page.click("#next")
+            give_up(page, number)
+            press_next(page)
         # a recognised round moves on by itself after the countdown: no click on Next
     page.wait_for_url(re.compile(rf".*/games/{game_id}$"), timeout=20_000)
     _accessible(page)
@@ -113,6 +128,7 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
     errors = watch_console(page)
     page.set_default_timeout(15_000)
     game_id = _new_game(page, game_server)
+    next_seen = 0
     for number in range(1, 7):
         word = _word_on_the_card(page, number)
         page.tap("#got-it")
@@ -128,12 +144,14 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
         try:
             page.wait_for_selector("#round-end:not([hidden])", timeout=6_000)
         except sync_api.TimeoutError:
-            page.tap("#give-up")
-            page.wait_for_selector("#round-end:not([hidden])")
-        next_box = page.locator("#next").bounding_box()
-        assert next_box["y"] + next_box["height"] <= PHONE["height"]  # Next is on screen too
-        page.tap("#next")
+            give_up(page, number)
+        next_box = page.locator("#next").bounding_box()  # None once a named round's countdown moved on
+        if next_box is not None:
+            assert next_box["y"] + next_box["height"] <= PHONE["height"]  # Next is on screen too
+            next_seen += 1
+        press_next(page, touch=True)
     page.wait_for_url(re.compile(rf".*/games/{game_id}$"), timeout=20_000)
+    assert next_seen >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _accessible(page)
     rounds = _rounds(page, game_server, game_id)
@@ -141,3 +159,33 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
     assert sum(r["result"]["recognized"] for r in rounds) >= 4
     assert errors == []
     context.close()
+
+
+def test_the_next_word_waits_while_the_pen_is_still_down(browser: Any, game_server: str, data_dir: Path) -> None:
+    """A named round's countdown holds while a stroke is in progress: no word card under a moving pen."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = watch_console(page)
+    page.set_default_timeout(15_000)
+    _new_game(page, game_server)
+    for number in range(1, 7):
+        draw(page, recognised_drawing(data_dir, _word_on_the_card(page, number)))
+        try:
+            page.wait_for_selector("#round-end:not([hidden])", timeout=6_000)
+            break
+        except sync_api.TimeoutError:
+            give_up(page, number)
+            press_next(page)
+    else:
+        pytest.fail("no drawing was named")
+    box = page.locator("#pad").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    page.mouse.down()  # a last stroke, held longer than the countdown
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + 20 + 4 * step, box["y"] + 20)
+        page.wait_for_timeout(450)
+    assert page.locator("#round-number").inner_text() == str(number)  # still this round's end panel
+    assert page.locator("#round-end").is_visible() and page.locator("#word-card").is_hidden()
+    page.mouse.up()
+    _word_on_the_card(page, number + 1)  # the pen rests: the countdown moves on by itself
+    assert errors == []
+    page.close()

@@ -2,8 +2,8 @@
 // no clock yet), start the 20 s clock when the player is ready — "Got it!", any key, or simply drawing
 // on the card, whose first stroke counts (POST /api/v1/rounds/{id}/begin) — then send the ink after
 // every stroke and every ~250 ms while drawing (POST .../ink), show "I see… cat? or fox?", optionally
-// speak it, and end the round when the model names the word (a short countdown, then the next round,
-// unless the player keeps drawing), when time runs out, or on "Give up" (POST .../finish).
+// speak it, and end the round when the model names the word (a short countdown once the pen is up, then
+// the next round, unless the player keeps drawing), when time runs out, or on "Give up" (POST .../finish).
 // The server's clock decides: the local timer only shows the time left that the server reported.
 import { InkPad } from "./inkpad.js";
 import { Speaker } from "./speech.js";
@@ -23,7 +23,9 @@ let phase = "idle"; // idle | shown | drawing | closed
 let beginning = null; // the begin request, awaited before any ink is sent
 let deadline = 0; // performance.now() when time is up
 let timer = null;
-let countdown = null;
+let countdown = null; // the interval of the countdown to the next round
+let countdownLeft = 0; // seconds
+let advancing = false; // next() is moving on to the next round
 let inFlight = false;
 let pending = false; // ink changed while a request was in flight
 let recognised = false;
@@ -37,6 +39,7 @@ const pad = new InkPad($("pad"), {
   tickMs: TICK_MS,
   onStrokeStart: () => {
     if (phase === "shown") begin(); // drawing on the card dismisses it: this stroke counts
+    if (countdown) countdownLeft = NEXT_IN_S; // still drawing: the next word waits for the pen to rest
   },
   onStrokeEnd: (ink) => {
     const started = fromButton;
@@ -259,17 +262,21 @@ function endPanel(text, detail, canKeepDrawing) {
   show($("round-end"));
 }
 
+// Counts down to the next round; a stroke in progress holds it (the next word card must never come up
+// under a pen that is still finishing the last drawing, or its strokes would begin the next round).
 function startCountdown() {
-  let left = NEXT_IN_S;
+  countdownLeft = NEXT_IN_S;
   const detail = $("round-end-detail");
   const base = detail.textContent;
   const tick = () => {
-    detail.textContent = `${base} ${lastRound() ? "Results" : "Next drawing"} in ${left}…`;
-    if (left <= 0) {
+    if (pad.drawing) countdownLeft = NEXT_IN_S;
+    detail.textContent = `${base} ${lastRound() ? "Results" : "Next drawing"} in ${countdownLeft}…`;
+    if (countdownLeft <= 0) {
       stopCountdown();
       next();
+      return;
     }
-    left -= 1;
+    countdownLeft -= 1;
   };
   stopCountdown();
   tick();
@@ -317,14 +324,20 @@ async function finish(quiet = false) {
 }
 
 async function next() {
-  stopCountdown();
-  hide($("round-end"));
-  if (phase === "drawing") await finish(true);
-  if (lastRound()) {
-    window.location.assign(`/games/${game.id}`);
-    return;
+  if (advancing) return; // "Next" pressed as the countdown ran out: move on once
+  advancing = true;
+  try {
+    stopCountdown();
+    hide($("round-end"));
+    if (phase === "drawing") await finish(true);
+    if (lastRound()) {
+      window.location.assign(`/games/${game.id}`);
+      return;
+    }
+    await startRound();
+  } finally {
+    advancing = false;
   }
-  await startRound();
 }
 
 $("start").addEventListener("click", startRound);
