@@ -81,15 +81,19 @@ def ink_at(drawing: Ink, t_ms: float) -> Ink:
     return ink
 
 
-def send_times(drawing: Ink) -> list[float]:
-    """When the game page sends: every 250 ms while a stroke is drawn, and at the end of each stroke."""
+def send_times(drawing: Ink, every_ms: float = SEND_EVERY_MS) -> list[float]:
+    """When the game page sends, in the drawing's time: every ``every_ms`` of a stroke, and at its end.
+
+    The page ticks every 250 ms of its own clock, so a drawing replayed ``pace`` times faster is sent
+    every ``250 * pace`` ms of the drawing's time.
+    """
     times: list[float] = []
     for _xs, _ys, ts in drawing:
         start, end = ts[0], ts[-1]
-        tick = start + SEND_EVERY_MS
+        tick = start + every_ms
         while tick < end:
             times.append(tick)
-            tick += SEND_EVERY_MS
+            tick += every_ms
         times.append(end)
     return sorted(t for t in times if t <= ROUND_LIMIT_MS)
 
@@ -181,7 +185,7 @@ class Player:
         round_id = round_["id"]
         began = time.monotonic()
         ink: Ink = []
-        for at in send_times(drawing):
+        for at in send_times(drawing, SEND_EVERY_MS * self.pace):  # the page's cadence at any pace
             await self.sleep_ms(at - (time.monotonic() - began) * 1000 * self.pace)
             ink = ink_at(drawing, at)
             body = {"ink": ink, "clock_ms": int(at - drawing[0][2][0])}

@@ -161,7 +161,9 @@ def test_a_phone_player_plays_a_whole_game_by_touch(browser: Any, game_server: s
     context.close()
 
 
-def test_the_next_word_waits_while_the_pen_is_still_down(browser: Any, game_server: str, data_dir: Path) -> None:
+def test_the_next_word_waits_while_the_pen_is_still_down(
+    browser: Any, game_server: str, data_dir: Path
+) -> None:
     """A named round's countdown holds while a stroke is in progress: no word card under a moving pen."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors = watch_console(page)

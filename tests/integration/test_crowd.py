@@ -21,7 +21,7 @@ from tests.conftest import POSTGRES_URL_ENV
 
 PLAYERS = 30
 ROUNDS = 6
-PACE = 2.0  # twice the recorded drawing pace keeps the run short; the request cadence stays the page's
+PACE = 3.0  # drawings replayed three times as fast keep the run short; the ink is still sent every 250 ms
 RUN_LIMIT_S = 300  # a hang fails the test instead of stalling CI
 
 
