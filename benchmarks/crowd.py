@@ -124,6 +124,8 @@ class GaveUp(Exception):
 class Player:
     """One simulated player with its own cookie jar and CSRF token."""
 
+    send_on_page_clock = True  # ink every 250 ms of the page's clock (else of the drawing's, at any pace)
+
     def __init__(self, http: LightClient, stats: Stats, pace: float, rng: random.Random) -> None:
         self.http = http
         self.stats = stats
@@ -185,7 +187,8 @@ class Player:
         round_id = round_["id"]
         began = time.monotonic()
         ink: Ink = []
-        for at in send_times(drawing, SEND_EVERY_MS * self.pace):  # the page's cadence at any pace
+        every_ms = SEND_EVERY_MS * (self.pace if self.send_on_page_clock else 1.0)
+        for at in send_times(drawing, every_ms):
             await self.sleep_ms(at - (time.monotonic() - began) * 1000 * self.pace)
             ink = ink_at(drawing, at)
             body = {"ink": ink, "clock_ms": int(at - drawing[0][2][0])}

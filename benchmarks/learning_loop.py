@@ -80,6 +80,7 @@ SERIES = {
     "filter + pseudo (as shipped)": [],
     "no outlier filter": ["--no-filter"],
     "no pseudo-labels": ["--no-pseudo"],
+    "pooled probability floor": ["--pooled-floor"],
     "prior kept (logit-adjusted labels)": ["--logit-adjust", "1"],
 }
 ENV = {
@@ -139,6 +140,7 @@ class FuturePlayer(Player):
     """A player who draws the word asked, scribbles or draws another word, and may say so."""
 
     intent: tuple[str, str] = ("honest", "")  # (behaviour, the word actually drawn)
+    send_on_page_clock = False  # every 250 ms of the pen's time: the model sees what a real-pace page sends
 
     def choose(self, word: str, drawings: Drawings) -> Ink:
         """Draw the prompt, a scribble, or another word (by the shares above); remember which."""

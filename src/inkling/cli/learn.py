@@ -121,6 +121,11 @@ def run_command(
     outlier_filter: bool = typer.Option(
         True, "--filter/--no-filter", help="Keep outliers out of training and flag them."
     ),
+    per_word_floor: bool = typer.Option(
+        True,
+        "--per-word-floor/--pooled-floor",
+        help="The filter's label-probability floor per word (else one floor for every word).",
+    ),
     pseudo_labels: bool = typer.Option(
         True,
         "--pseudo/--no-pseudo",

@@ -6,7 +6,7 @@ the threshold is the ``quantile`` of the same score over the base drawings thems
 its own neighbours), pooled over words. Above it: an outlier (scribble, blank-ish, abuse, another word).
 
 A second, cheaper signal joins it in the loop: the serving model's probability of the drawing's own
-word, below the ``1 - quantile`` share of the base drawings' (:func:`label_probability_floor`). The
+word, below the ``1 - quantile`` share of that word's base drawings' (:func:`label_probability_floors`). The
 embedding alone caught half the random scribbles in tests and nearly every drawing of another word;
 the two together catch both (see docs/BENCHMARKS.md).
 """
@@ -73,3 +73,22 @@ def precision_recall(flagged: np.ndarray, bad: np.ndarray) -> tuple[float, float
 def label_probability_floor(reference: np.ndarray, quantile: float) -> float:
     """The ``quantile`` of the serving model's probability of the true word on base drawings."""
     return float(np.quantile(reference, quantile)) if len(reference) else 0.0
+
+
+MIN_PER_WORD = 20  # base drawings a word needs for a floor of its own (else the pooled floor)
+
+
+def label_probability_floors(
+    reference: np.ndarray, labels: np.ndarray, quantile: float, n_classes: int
+) -> np.ndarray:
+    """Per word, the ``quantile`` of the model's probability of that word on its own base drawings.
+
+    A word the model is weak on gets a lower floor, so its good drawings are not flagged for being
+    drawings of a hard word; a word with under ``MIN_PER_WORD`` base drawings takes the pooled floor.
+    """
+    floors = np.full(n_classes, label_probability_floor(reference, quantile))
+    for word in np.unique(labels):
+        own = reference[labels == word]
+        if len(own) >= MIN_PER_WORD:
+            floors[word] = label_probability_floor(own, quantile)
+    return floors

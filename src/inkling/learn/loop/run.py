@@ -34,7 +34,7 @@ from inkling.learn.loop.champion import export_serving, rebuild
 from inkling.learn.loop.evaluate import benchmark_scores, play_scores
 from inkling.learn.loop.fit import FitConfig, fit
 from inkling.learn.loop.gate import ALPHA, NO_WORSE, compare, decide
-from inkling.learn.loop.outliers import KnnOutliers, label_probability_floor
+from inkling.learn.loop.outliers import KnnOutliers, label_probability_floor, label_probability_floors
 from inkling.learn.loop.pseudo import choose_threshold, pseudo_labels
 from inkling.learn.loop.snapshot import (
     PLAY,
@@ -69,6 +69,7 @@ class LoopConfig:
     outlier_filter: bool = True  # keep kNN-embedding outliers out of training and flag them
     outlier_quantile: float = 0.95  # threshold: this quantile of the base drawings' own scores
     knn: int = 5  # neighbours of the outlier score
+    per_word_floor: bool = True  # the label-probability floor is each word's own (else one for all words)
     pseudo_labels: bool = True  # weak play (evidence none) trains with the champion's confident label
     play_share: float = 0.3  # play rows are repeated until they are about this share of the training rows
     scramble_labels: bool = False  # shuffle the training labels (a challenger that must be rejected)
@@ -126,7 +127,11 @@ def _outliers(
     bitmaps, labels = np.stack([i.bitmap for i in items]), np.array([i.label for i in items])
     far = detector.predict(descriptors(judge, bitmaps), labels)
     own = judge.probabilities(data.renders[refs])[np.arange(len(refs)), ref_labels]
-    floor = label_probability_floor(own, 1 - cfg.outlier_quantile)
+    share = 1 - cfg.outlier_quantile
+    if cfg.per_word_floor:
+        floor = label_probability_floors(own, ref_labels, share, len(judge.classes))[labels]
+    else:
+        floor = np.full(len(items), label_probability_floor(own, share))
     return far | (judge.probabilities(bitmaps)[np.arange(len(items)), labels] < floor)
 
 
