@@ -80,7 +80,7 @@ SERIES = {
     "filter + pseudo (as shipped)": [],
     "no outlier filter": ["--no-filter"],
     "no pseudo-labels": ["--no-pseudo"],
-    "pooled probability floor": ["--pooled-floor"],
+    "each word's probability floor": ["--per-word-floor"],
     "prior kept (logit-adjusted labels)": ["--logit-adjust", "1"],
 }
 ENV = {

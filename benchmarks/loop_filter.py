@@ -21,7 +21,12 @@ from tests.loop_world import future_drawings, scribble
 from inkling.inference.embeddings import descriptors
 from inkling.ink import parse_ink, rasterise, simplify
 from inkling.learn.loop.champion import export_serving, rebuild
-from inkling.learn.loop.outliers import KnnOutliers, label_probability_floor, precision_recall
+from inkling.learn.loop.outliers import (
+    KnnOutliers,
+    label_probability_floor,
+    label_probability_floors,
+    precision_recall,
+)
 from inkling.learn.loop.run import _predictor
 from inkling.learn.loop.snapshot import base_data
 from inkling.services.models import default_shipped_model
@@ -50,6 +55,7 @@ def main() -> None:
     knn = KnnOutliers().fit(descriptors(judge, data.renders[refs]), ref_labels)
     own = judge.probabilities(data.renders[refs])[np.arange(len(refs)), ref_labels]
     floor = label_probability_floor(own, 0.05)
+    floors = label_probability_floors(own, ref_labels, 0.05, len(classes))
     good = future_drawings(data_dir, WORDS, args.per_word)
     x_good = np.stack([_bitmap(ink) for _, ink in good])
     y_good = np.array([classes.index(w) for w, _ in good])
@@ -63,12 +69,19 @@ def main() -> None:
     y = np.concatenate([y_good, y_scribble, y_wrong])
     kind = np.array(["good"] * len(good) + ["scribble"] * n_bad + ["wrong word"] * n_bad)
     far = knn.predict(descriptors(judge, x), y)
-    improbable = judge.probabilities(x)[np.arange(len(y)), y] < floor
+    probability = judge.probabilities(x)[np.arange(len(y)), y]
+    improbable, improbable_for_word = probability < floor, probability < floors[y]
     print(f"{len(good)} good, {n_bad} scribbles, {n_bad} wrong-word drawings; {len(refs)} base references\n")
     print("| signal | precision | recall (all bad) | recall scribbles | recall wrong word | good flagged |")
     print("|---|---|---|---|---|---|")
-    for name, flagged in (("kNN embedding distance", far), ("label probability", improbable),
-                          ("both (the loop's filter)", far | improbable)):  # fmt: skip
+    signals = {
+        "kNN embedding distance": far,
+        "label probability, pooled floor": improbable,
+        "label probability, each word's floor": improbable_for_word,
+        "both, pooled floor (the loop's filter)": far | improbable,
+        "both, each word's floor (--per-word-floor)": far | improbable_for_word,
+    }
+    for name, flagged in signals.items():
         precision, recall = precision_recall(flagged, kind != "good")
         rate = {k: flagged[kind == k].mean() for k in ("scribble", "wrong word", "good")}
         print(

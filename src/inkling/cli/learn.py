@@ -122,7 +122,7 @@ def run_command(
         True, "--filter/--no-filter", help="Keep outliers out of training and flag them."
     ),
     per_word_floor: bool = typer.Option(
-        True,
+        False,
         "--per-word-floor/--pooled-floor",
         help="The filter's label-probability floor per word (else one floor for every word).",
     ),

@@ -69,7 +69,7 @@ class LoopConfig:
     outlier_filter: bool = True  # keep kNN-embedding outliers out of training and flag them
     outlier_quantile: float = 0.95  # threshold: this quantile of the base drawings' own scores
     knn: int = 5  # neighbours of the outlier score
-    per_word_floor: bool = True  # the label-probability floor is each word's own (else one for all words)
+    per_word_floor: bool = False  # the label-probability floor is each word's own (else one for all words)
     pseudo_labels: bool = True  # weak play (evidence none) trains with the champion's confident label
     play_share: float = 0.3  # play rows are repeated until they are about this share of the training rows
     scramble_labels: bool = False  # shuffle the training labels (a challenger that must be rejected)
