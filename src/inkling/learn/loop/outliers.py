@@ -6,7 +6,8 @@ the threshold is the ``quantile`` of the same score over the base drawings thems
 its own neighbours), pooled over words. Above it: an outlier (scribble, blank-ish, abuse, another word).
 
 A second, cheaper signal joins it in the loop: the serving model's probability of the drawing's own
-word, below the ``1 - quantile`` share of that word's base drawings' (:func:`label_probability_floors`). The
+word, below the ``1 - quantile`` share of the base drawings' (:func:`label_probability_floor`, pooled over
+words; :func:`label_probability_floors` takes each word's own, an option that measured no better). The
 embedding alone caught half the random scribbles in tests and nearly every drawing of another word;
 the two together catch both (see docs/BENCHMARKS.md).
 """

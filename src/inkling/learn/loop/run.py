@@ -128,10 +128,11 @@ def _outliers(
     far = detector.predict(descriptors(judge, bitmaps), labels)
     own = judge.probabilities(data.renders[refs])[np.arange(len(refs)), ref_labels]
     share = 1 - cfg.outlier_quantile
-    if cfg.per_word_floor:
-        floor = label_probability_floors(own, ref_labels, share, len(judge.classes))[labels]
-    else:
-        floor = np.full(len(items), label_probability_floor(own, share))
+    floor = (
+        label_probability_floors(own, ref_labels, share, len(judge.classes))[labels]
+        if cfg.per_word_floor
+        else label_probability_floor(own, share)
+    )
     return far | (judge.probabilities(bitmaps)[np.arange(len(items)), labels] < floor)
 
 
